@@ -1,0 +1,154 @@
+//! The pure core's entry point: sources in, [`Analysis`] out. No I/O, no printing.
+
+use crate::config::Config;
+use crate::diag::{self, Diagnostic};
+use crate::model::{self, Model};
+use crate::source::{Origin, Sources, Span};
+use crate::syntax;
+use crate::time::Date;
+
+/// Everything one run of the checker learned.
+#[derive(Debug)]
+pub struct Analysis {
+    pub model: Model,
+    /// Sorted by file, line, column, code; suppressions and severity overrides applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many of the user's `.lawful` files were read (the JSON summary's `files`).
+    pub files: usize,
+}
+
+/// What a run needs besides the sources.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub config: Config,
+    /// The date time-dependent rules use (`--today`, else `lawful.toml`, else the clock).
+    pub today: Date,
+}
+
+pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
+    let mut diagnostics = Vec::new();
+    let mut lowered = Vec::new();
+    let mut files = 0;
+    for (id, file) in sources.iter() {
+        if file.origin == Origin::Config {
+            continue;
+        }
+        if file.origin == Origin::User {
+            files += 1;
+        }
+        if let Some(problem) = &file.problem {
+            diagnostics.push(
+                Diagnostic::file(
+                    "E011",
+                    id,
+                    format!("`{}` cannot be checked: {problem}", file.path),
+                )
+                .with_help("save the file as UTF-8; the other files are still checked"),
+            );
+            continue;
+        }
+        let parsed = syntax::parse(id, &file.text);
+        diagnostics.extend(parsed.diagnostics);
+        lowered.push(model::lower_file(
+            &parsed.decls,
+            file.origin == Origin::Stdlib,
+            &mut diagnostics,
+        ));
+    }
+    let model = model::resolve(lowered, &mut diagnostics);
+    crate::rules::run(&model, settings, &mut diagnostics);
+    drop_follow_on_findings(&model, &mut diagnostics);
+    apply_allows(&model, &mut diagnostics);
+    apply_severities(&settings.config, &mut diagnostics);
+    diag::sort(&mut diagnostics, sources);
+    Analysis {
+        model,
+        diagnostics,
+        files,
+    }
+}
+
+/// One typo, one E001 (SPEC §2): in a declaration whose body held a syntax error, findings
+/// anchored at its name (a missing basis, retention, channel…) may be about the broken
+/// statement, so they are dropped. Findings at the statements that did parse remain.
+fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    let broken: Vec<Span> = model
+        .headers()
+        .filter(|header| header.recovered)
+        .map(|header| header.name_span)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let structural = d.code.starts_with('E') && d.code != "E007";
+        structural || d.primary.is_none_or(|at| !broken.contains(&at))
+    });
+}
+
+/// `allow CODE "reason"` silences CODE for diagnostics anchored inside its declaration
+/// (SPEC §5); an `allow` that silences nothing is itself reported (U002).
+fn apply_allows(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    struct Active<'m> {
+        decl: Span,
+        code: &'m str,
+        stmt: Span,
+        used: bool,
+    }
+    let mut allows: Vec<Active<'_>> = model
+        .headers()
+        .filter(|header| !header.from_stdlib)
+        .flat_map(|header| {
+            header.allows.iter().map(move |allow| Active {
+                decl: header.span,
+                code: &allow.code,
+                stmt: allow.stmt,
+                used: false,
+            })
+        })
+        .collect();
+    if allows.is_empty() {
+        return;
+    }
+    diagnostics.retain(|diagnostic| {
+        let Some(at) = diagnostic.primary else {
+            return true;
+        };
+        let mut silenced = false;
+        for allow in allows.iter_mut() {
+            if allow.code == diagnostic.code && allow.decl.contains(at) {
+                allow.used = true;
+                silenced = true;
+            }
+        }
+        !silenced
+    });
+    for allow in allows.iter().filter(|allow| !allow.used) {
+        diagnostics.push(
+            Diagnostic::new(
+                "U002",
+                allow.stmt,
+                format!(
+                    "`allow {}` silences nothing in this declaration",
+                    allow.code
+                ),
+            )
+            .with_help("remove it, so the register does not list an exception that is not taken"),
+        );
+    }
+}
+
+/// `lawful.toml [rules]`: change a code's severity, or drop it (`off`).
+fn apply_severities(config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    if config.rules.is_empty() {
+        return;
+    }
+    diagnostics.retain_mut(|diagnostic| match config.rules.get(diagnostic.code) {
+        Some(Some(severity)) => {
+            diagnostic.severity = *severity;
+            true
+        }
+        Some(None) => false,
+        None => true,
+    });
+}

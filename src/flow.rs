@@ -1,0 +1,450 @@
+//! The data-flow graph of SPEC §4.1 and the queries the rules ask of it.
+//!
+//! Nodes are subjects categories, activities, parties and systems; each edge carries the
+//! data categories (composites expanded) that travel along it. Edges out of a party or a
+//! system exist only when data reaches that party or system.
+//!
+//! Complexity, with V nodes, E edges and C data categories:
+//! * activity holdings: one pass over the strongly connected components of the `reuses`
+//!   graph in topological order, O((V + E) · C);
+//! * data reaching parties and systems: a worklist over recipient, hosting and subprocessor
+//!   edges; each party's sets only grow, so O(E · (C + A)) for A activities;
+//! * origins of an activity (P001): one backward traversal per `reuses` statement of the
+//!   activity, O(V + E) each, never enumerating paths.
+
+use crate::model::vocab::{Channel, MeasureKind};
+use crate::model::{Activity, Measure, Model, ReuseStmt};
+use crate::source::Span;
+use crate::syntax::ast::Kind;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Subjects(usize),
+    Activity(usize),
+    Party(usize),
+    System(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// subjects → activity (the activity's `source`).
+    Collection,
+    /// activity → party.
+    Recipient { stmt: Span },
+    /// activity → system.
+    Storage,
+    /// system → its host party.
+    Hosting { stmt: Span },
+    /// processor → subprocessor.
+    Subprocessing { stmt: Span },
+    /// activity A → activity B, where B `reuses` A.
+    Reuse { stmt: Span },
+}
+
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    /// Data categories carried, composites expanded, sorted.
+    pub data: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+pub struct Flow {
+    pub graph: DiGraph<Node, Edge>,
+    activity_nodes: Vec<NodeIndex>,
+    /// Per activity: its own data plus what reaches it through `reuses`, expanded.
+    pub holdings: Vec<BTreeSet<String>>,
+    /// Per party: the data that reaches it, empty when none does.
+    pub party_data: Vec<BTreeSet<String>>,
+    /// Per party: the activities whose data reaches it (directly or via processors).
+    pub party_activities: Vec<BTreeSet<usize>>,
+    /// Per system: the activities storing data in it.
+    pub system_activities: Vec<BTreeSet<usize>>,
+}
+
+impl Flow {
+    pub fn build(model: &Model) -> Flow {
+        let mut graph = DiGraph::new();
+        let activity_nodes: Vec<NodeIndex> = (0..model.activities.len())
+            .map(|i| graph.add_node(Node::Activity(i)))
+            .collect();
+        let party_nodes: Vec<NodeIndex> = (0..model.parties.len())
+            .map(|i| graph.add_node(Node::Party(i)))
+            .collect();
+        let system_nodes: Vec<NodeIndex> = (0..model.systems.len())
+            .map(|i| graph.add_node(Node::System(i)))
+            .collect();
+        let mut subjects_nodes: BTreeMap<usize, NodeIndex> = BTreeMap::new();
+
+        let holdings = compute_holdings(model);
+
+        // Collection and reuse edges.
+        for (b, activity) in model.activities.iter().enumerate() {
+            let own: BTreeSet<String> = own_data(model, activity);
+            for subjects in &activity.subjects {
+                if let Some(s) = model.position(Kind::Subjects, &subjects.name) {
+                    let node = *subjects_nodes
+                        .entry(s)
+                        .or_insert_with(|| graph.add_node(Node::Subjects(s)));
+                    graph.add_edge(
+                        node,
+                        activity_nodes[b],
+                        Edge {
+                            kind: EdgeKind::Collection,
+                            data: own.clone(),
+                        },
+                    );
+                }
+            }
+            for reuse in &activity.reuses {
+                if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
+                    let data = reuse_data(model, reuse, &holdings[a]);
+                    graph.add_edge(
+                        activity_nodes[a],
+                        activity_nodes[b],
+                        Edge {
+                            kind: EdgeKind::Reuse { stmt: reuse.stmt },
+                            data,
+                        },
+                    );
+                }
+            }
+        }
+
+        // Data reaching parties and systems, propagated through hosts and subprocessors.
+        let mut party_data = vec![BTreeSet::new(); model.parties.len()];
+        let mut party_activities = vec![BTreeSet::new(); model.parties.len()];
+        let mut system_data = vec![BTreeSet::new(); model.systems.len()];
+        let mut system_activities = vec![BTreeSet::new(); model.systems.len()];
+        let mut worklist: VecDeque<usize> = VecDeque::new();
+        let reach = |party: usize,
+                     data: &BTreeSet<String>,
+                     activities: &BTreeSet<usize>,
+                     worklist: &mut VecDeque<usize>,
+                     party_data: &mut Vec<BTreeSet<String>>,
+                     party_activities: &mut Vec<BTreeSet<usize>>| {
+            let before = (party_data[party].len(), party_activities[party].len());
+            party_data[party].extend(data.iter().cloned());
+            party_activities[party].extend(activities.iter().copied());
+            // A party reached with no categories (an activity with no data) is still reached.
+            if before != (party_data[party].len(), party_activities[party].len())
+                || before == (0, 0)
+            {
+                worklist.push_back(party);
+            }
+        };
+        for (a, activity) in model.activities.iter().enumerate() {
+            let just_a: BTreeSet<usize> = [a].into();
+            for recipient in &activity.recipients {
+                if let Some(p) = model.position(Kind::Party, &recipient.party.name) {
+                    let data = match &recipient.data {
+                        Some(refs) => model
+                            .expand_data(refs.iter().map(|r| r.name.as_str()))
+                            .into_iter()
+                            .collect(),
+                        None => holdings[a].clone(),
+                    };
+                    graph.add_edge(
+                        activity_nodes[a],
+                        party_nodes[p],
+                        Edge {
+                            kind: EdgeKind::Recipient {
+                                stmt: recipient.stmt,
+                            },
+                            data: data.clone(),
+                        },
+                    );
+                    reach(
+                        p,
+                        &data,
+                        &just_a,
+                        &mut worklist,
+                        &mut party_data,
+                        &mut party_activities,
+                    );
+                }
+            }
+            for system in &activity.systems {
+                if let Some(s) = model.position(Kind::System, &system.name) {
+                    graph.add_edge(
+                        activity_nodes[a],
+                        system_nodes[s],
+                        Edge {
+                            kind: EdgeKind::Storage,
+                            data: holdings[a].clone(),
+                        },
+                    );
+                    system_data[s].extend(holdings[a].iter().cloned());
+                    system_activities[s].insert(a);
+                }
+            }
+        }
+        for (s, system) in model.systems.iter().enumerate() {
+            if system_activities[s].is_empty() {
+                continue;
+            }
+            if let Some(host) = &system.hosted_by
+                && let Some(p) = model.position(Kind::Party, &host.value.name)
+            {
+                graph.add_edge(
+                    system_nodes[s],
+                    party_nodes[p],
+                    Edge {
+                        kind: EdgeKind::Hosting { stmt: host.stmt },
+                        data: system_data[s].clone(),
+                    },
+                );
+                let activities = system_activities[s].clone();
+                reach(
+                    p,
+                    &system_data[s],
+                    &activities,
+                    &mut worklist,
+                    &mut party_data,
+                    &mut party_activities,
+                );
+            }
+        }
+        let mut reached = vec![false; model.parties.len()];
+        while let Some(p) = worklist.pop_front() {
+            reached[p] = true;
+            let data = party_data[p].clone();
+            let activities = party_activities[p].clone();
+            for statement in &model.parties[p].subprocessors {
+                for sub in &statement.parties {
+                    if let Some(q) = model.position(Kind::Party, &sub.name)
+                        && q != p
+                    {
+                        reach(
+                            q,
+                            &data,
+                            &activities,
+                            &mut worklist,
+                            &mut party_data,
+                            &mut party_activities,
+                        );
+                    }
+                }
+            }
+        }
+        // Subprocessor edges, only out of parties that data reaches.
+        for (p, party) in model.parties.iter().enumerate() {
+            if !reached[p] {
+                continue;
+            }
+            for statement in &party.subprocessors {
+                for sub in &statement.parties {
+                    if let Some(q) = model.position(Kind::Party, &sub.name) {
+                        graph.add_edge(
+                            party_nodes[p],
+                            party_nodes[q],
+                            Edge {
+                                kind: EdgeKind::Subprocessing {
+                                    stmt: statement.stmt,
+                                },
+                                data: party_data[p].clone(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        Flow {
+            graph,
+            activity_nodes,
+            holdings,
+            party_data,
+            party_activities,
+            system_activities,
+        }
+    }
+
+    /// Whether any data (or any activity) reaches the party.
+    pub fn reaches_party(&self, party: usize) -> bool {
+        !self.party_activities[party].is_empty()
+    }
+
+    pub fn reaches_system(&self, system: usize) -> bool {
+        !self.system_activities[system].is_empty()
+    }
+
+    /// The activities from which data reaches activity `b` through `reuses` edges, each with
+    /// the index (into `b`'s `reuses`) of the first statement of `b` through which it arrives
+    /// and whether an Art. 6(4) `compatible` block covering `b`'s purpose lies on some path.
+    /// O(r · (V + E)) for r reuse statements of `b`.
+    pub fn origins(&self, model: &Model, b: usize) -> BTreeMap<usize, Origin> {
+        let purpose_of = |i: usize| {
+            model.activities[i]
+                .purpose
+                .as_ref()
+                .map(|p| p.name.as_str())
+        };
+        let target_purpose = purpose_of(b);
+        let mut origins: BTreeMap<usize, Origin> = BTreeMap::new();
+        for (first, reuse) in model.activities[b].reuses.iter().enumerate() {
+            let Some(start) = model.position(Kind::Activity, &reuse.activity.name) else {
+                continue;
+            };
+            // State: (activity, whether a covering `compatible` lies between it and b).
+            let covered_first = reuse.compatible.is_some();
+            let mut seen: BTreeSet<(usize, bool)> = BTreeSet::new();
+            let mut queue = VecDeque::from([(start, covered_first)]);
+            while let Some((a, covered)) = queue.pop_front() {
+                if !seen.insert((a, covered)) {
+                    continue;
+                }
+                let entry = origins.entry(a).or_insert(Origin {
+                    first_reuse: first,
+                    compatible_on_path: false,
+                });
+                entry.compatible_on_path |= covered;
+                for edge in self
+                    .graph
+                    .edges_directed(self.activity_nodes[a], petgraph::Direction::Incoming)
+                {
+                    let EdgeKind::Reuse { .. } = edge.weight().kind else {
+                        continue;
+                    };
+                    let Node::Activity(upstream) =
+                        self.graph[petgraph::visit::EdgeRef::source(&edge)]
+                    else {
+                        continue;
+                    };
+                    let reuse_stmt = model.activities[a].reuses.iter().find(|r| {
+                        model.position(Kind::Activity, &r.activity.name) == Some(upstream)
+                    });
+                    let covers = reuse_stmt.is_some_and(|r| r.compatible.is_some())
+                        && purpose_of(a) == target_purpose;
+                    queue.push_back((upstream, covered || covers));
+                }
+            }
+        }
+        origins.remove(&b);
+        origins
+    }
+
+    /// Measures in effect for an activity: its own, its systems', the controller's.
+    pub fn measures_in_effect(model: &Model, activity: &Activity) -> BTreeSet<MeasureKind> {
+        let mut measures = BTreeSet::new();
+        let mut add = |list: &[crate::model::Spanned<Measure>]| {
+            for measure in list {
+                if let Measure::Known(kind) = measure.value {
+                    measures.insert(kind);
+                }
+            }
+        };
+        add(&activity.measures);
+        for system in &activity.systems {
+            if let Some(system) = model.system(&system.name) {
+                add(&system.measures);
+            }
+        }
+        if let Some(controller) = &model.controller {
+            add(&controller.measures);
+        }
+        measures
+    }
+
+    /// Whether any security measure at all (including free-text ones) applies.
+    pub fn any_measure(model: &Model, activity: &Activity) -> bool {
+        !activity.measures.is_empty()
+            || activity
+                .systems
+                .iter()
+                .filter_map(|s| model.system(&s.name))
+                .any(|s| !s.measures.is_empty())
+            || model
+                .controller
+                .as_ref()
+                .is_some_and(|c| !c.measures.is_empty())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Index into the reusing activity's `reuses` of the first statement the data arrives by.
+    pub first_reuse: usize,
+    pub compatible_on_path: bool,
+}
+
+/// An activity is automated unless its only channel is `paper` (SPEC §4.1).
+pub fn automated(activity: &Activity) -> bool {
+    let channels: Vec<Channel> = activity
+        .channels
+        .iter()
+        .flat_map(|c| c.value.iter().copied())
+        .collect();
+    channels.is_empty() || channels.iter().any(|c| *c != Channel::Paper)
+}
+
+/// The activity's own `data`, composites expanded.
+pub fn own_data(model: &Model, activity: &Activity) -> BTreeSet<String> {
+    model
+        .expand_data(
+            activity
+                .data
+                .iter()
+                .flat_map(|d| d.refs.iter().map(|r| r.name.as_str())),
+        )
+        .into_iter()
+        .collect()
+}
+
+fn reuse_data(
+    model: &Model,
+    reuse: &ReuseStmt,
+    source_holdings: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    match &reuse.data {
+        Some(refs) => model
+            .expand_data(refs.iter().map(|r| r.name.as_str()))
+            .into_iter()
+            .collect(),
+        None => source_holdings.clone(),
+    }
+}
+
+/// Own data plus data received through `reuses`, over strongly connected components so a
+/// cycle of reuses settles instead of looping.
+fn compute_holdings(model: &Model) -> Vec<BTreeSet<String>> {
+    let n = model.activities.len();
+    let mut reuse_graph: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| reuse_graph.add_node(i)).collect();
+    for (b, activity) in model.activities.iter().enumerate() {
+        for reuse in &activity.reuses {
+            if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
+                reuse_graph.add_edge(nodes[a], nodes[b], ());
+            }
+        }
+    }
+    let mut holdings: Vec<BTreeSet<String>> = model
+        .activities
+        .iter()
+        .map(|a| own_data(model, a))
+        .collect();
+    // tarjan_scc yields components sinks first; data flows from sources, so walk it reversed.
+    for component in petgraph::algo::tarjan_scc(&reuse_graph).into_iter().rev() {
+        // Within a cycle every member may feed every other: iterate to a fixed point, which
+        // takes at most |component| rounds since sets only grow.
+        for _ in 0..component.len().max(1) {
+            let mut changed = false;
+            for node in &component {
+                let b = reuse_graph[*node];
+                for reuse in &model.activities[b].reuses {
+                    if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
+                        let incoming = reuse_data(model, reuse, &holdings[a]);
+                        let before = holdings[b].len();
+                        holdings[b].extend(incoming);
+                        changed |= holdings[b].len() != before;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    holdings
+}

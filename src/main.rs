@@ -1,0 +1,228 @@
+//! The `lawful` command line: a thin shell over the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lawful::diag::{self, Diagnostic};
+use lawful::registry::{self, Severity};
+use lawful::time::Date;
+use lawful::{Settings, analyze, stdlib, suggest, workspace};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "lawful",
+    version,
+    about = "GDPR policy-as-code: check .lawful files against the law"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a workspace (or files) and report diagnostics.
+    Check {
+        /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// `--deny warnings` makes warnings fail the run (exit 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        /// The date time-dependent rules use, YYYY-MM-DD (overrides `lawful.toml`).
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Explain a rule: the article, why it matters, an example and its fix.
+    Explain {
+        /// A rule code such as B001.
+        code: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
+        format: CatalogFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            deny,
+            today,
+            color,
+        } => check(&paths, format, deny.is_some(), today.as_deref(), color),
+        Command::Explain { code } => explain(&code),
+        Command::Rules { format } => rules(format),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn check(
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+    today: Option<&str>,
+    color: Color,
+) -> ExitCode {
+    let today_flag = match today.map(|text| Date::parse(text).ok_or(text)) {
+        Some(Err(text)) => {
+            return usage_error(&format!("`--today {text}` is not a date; write YYYY-MM-DD"));
+        }
+        Some(Ok(date)) => Some(date),
+        None => None,
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let workspace = match workspace::load(paths, &cwd) {
+        Ok(workspace) => workspace,
+        Err(error) => return usage_error(&error.0),
+    };
+    let settings = Settings {
+        today: today_flag
+            .or(workspace.config.today)
+            .unwrap_or_else(system_date),
+        config: workspace.config.clone(),
+    };
+    let mut analysis = analyze(&workspace.sources, &settings);
+    if !workspace.diagnostics.is_empty() {
+        analysis.diagnostics.extend(workspace.diagnostics);
+        diag::sort(&mut analysis.diagnostics, &workspace.sources);
+    }
+    let diagnostics = &analysis.diagnostics;
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        Format::Json => out.write_all(
+            diag::json::render(diagnostics, &workspace.sources, analysis.files).as_bytes(),
+        ),
+        Format::Human => {
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let text = diag::human::render(diagnostics, &workspace.sources, color);
+            out.write_all(text.as_bytes())
+                .and_then(|()| writeln!(out, "{}", summary_line(diagnostics, analysis.files)))
+        }
+    };
+    if written.is_err() {
+        // stdout closed (e.g. piped into `head`): nothing more to say.
+        return ExitCode::from(EXIT_USAGE);
+    }
+    exit_code(diagnostics, deny_warnings)
+}
+
+fn summary_line(diagnostics: &[Diagnostic], files: usize) -> String {
+    let counts = diag::count(diagnostics);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {} in {}",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.infos, "info"),
+        plural(files, "file")
+    )
+}
+
+fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitCode {
+    let failing = diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    ExitCode::from(u8::from(failing))
+}
+
+fn explain(code: &str) -> ExitCode {
+    let Some(rule) = registry::lookup(code) else {
+        let codes = registry::all().iter().map(|rule| rule.code);
+        let hint = suggest::closest(&code.to_uppercase(), codes)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_else(|| "; `lawful rules` lists every code".to_string());
+        return usage_error(&format!("unknown rule code `{code}`{hint}"));
+    };
+    println!("{}", rule.explain.trim_end());
+    println!(
+        "\nStandard library facts (countries, adequacy decisions) last checked: {}",
+        stdlib::facts_checked()
+    );
+    ExitCode::SUCCESS
+}
+
+fn rules(format: CatalogFormat) -> ExitCode {
+    match format {
+        CatalogFormat::Json => {
+            let json = serde_json::json!({
+                "version": 1,
+                "facts_checked": stdlib::facts_checked(),
+                "rules": registry::all(),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        CatalogFormat::Human => {
+            for rule in registry::all() {
+                println!(
+                    "{}  {:<7}  {:<40}  {:<22}  {}",
+                    rule.code,
+                    rule.severity.as_str(),
+                    rule.name,
+                    rule.article,
+                    rule.summary
+                );
+            }
+            println!(
+                "\nStandard library facts last checked: {}",
+                stdlib::facts_checked()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Today's date from the system clock (UTC).
+fn system_date() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    Date::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
+}

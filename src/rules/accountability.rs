@@ -1,0 +1,236 @@
+//! A — accountability and register (Art. 5(1)(e), 13–14, 30, 35, 37), X — security
+//! (Art. 32), U — hygiene.
+
+use super::{Context, names};
+use crate::diag::Diagnostic;
+use crate::flow::Flow;
+use crate::model::vocab::{Channel, Effect, MeasureKind, Sector};
+use crate::model::{Activity, Header, Model, Retention};
+use crate::syntax::ast::Kind;
+use std::collections::BTreeSet;
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    if let Some(controller) = &model.controller {
+        if controller.contact.is_none() {
+            out.push(
+                Diagnostic::new("A001", controller.header.name_span, format!("controller `{}` has no contact details", controller.header.name))
+                    .with_note("Art. 13(1)(a) and 30(1)(a): the register and the privacy notice must name the controller and how to reach it")
+                    .with_help("add `contact \"<address or e-mail for privacy questions>\"`"),
+            );
+        }
+        if controller.dpo.is_none() {
+            let reason = if controller.sector == Sector::Public {
+                Some("the controller is a public body".to_string())
+            } else {
+                model
+                    .activities
+                    .iter()
+                    .enumerate()
+                    .find_map(|(a, activity)| {
+                        let sensitive =
+                            !sensitive_data(model, &cx.flow.holdings[a], false).is_empty();
+                        (activity.large_scale && (sensitive || activity.monitoring)).then(|| {
+                            format!(
+                                "activity `{}` is large-scale {}",
+                                activity.header.name,
+                                if activity.monitoring {
+                                    "monitoring"
+                                } else {
+                                    "processing of special or criminal data"
+                                }
+                            )
+                        })
+                    })
+            };
+            if let Some(reason) = reason {
+                out.push(
+                    Diagnostic::new(
+                        "A007",
+                        controller.header.name_span,
+                        format!(
+                            "a data protection officer is required, but `{}` names none",
+                            controller.header.name
+                        ),
+                    )
+                    .with_note(format!("Art. 37(1): {reason}"))
+                    .with_help("add `dpo \"<contact of the data protection officer (FG)>\"`"),
+                );
+            }
+        }
+    }
+    for (a, activity) in model.activities.iter().enumerate() {
+        if activity.header.from_stdlib {
+            continue;
+        }
+        activity_rules(cx, a, activity, out);
+    }
+    unused(model, out);
+}
+
+/// Special or criminal categories among `data`; with `wide`, also national-id and financial.
+fn sensitive_data<'m>(model: &'m Model, data: &'m BTreeSet<String>, wide: bool) -> Vec<&'m str> {
+    data.iter()
+        .filter(|name| {
+            model.data_category(name).is_some_and(|d| {
+                d.special.is_some() || d.criminal || (wide && (d.national_id || d.financial))
+            })
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    let name = &activity.header.name;
+    match &activity.retention {
+        None => out.push(
+            Diagnostic::new("A002", activity.header.name_span, format!("activity `{name}` says nothing about how long data is kept"))
+                .with_note("Art. 5(1)(e) and 30(1)(f): data may be kept no longer than necessary, and the register states the time limits for erasure")
+                .with_help("add `retention <period>`, e.g. `retention 2 years after last-contact`"),
+        ),
+        Some(retention) if retention.value == Retention::Indefinite => out.push(
+            Diagnostic::new("A003", retention.stmt, format!("activity `{name}` keeps data indefinitely"))
+                .with_note("Art. 5(1)(e): storage limitation; personal data must be erased or anonymised once the purpose is served")
+                .with_help("set a period, or `until-withdrawn` for consent-based processing"),
+        ),
+        Some(_) => {}
+    }
+    if !Flow::any_measure(model, activity) {
+        out.push(
+            Diagnostic::new("A004", activity.header.name_span, format!("no security measures are in effect for activity `{name}`"))
+                .with_note("Art. 32: appropriate technical and organisational measures, declared on the activity, its systems or the controller")
+                .with_help("add `measures …` (e.g. `access-control, encryption, logging`) to the activity, its systems or the controller"),
+        );
+    }
+    let notice = model
+        .controller
+        .as_ref()
+        .is_some_and(|c| c.notice.is_some());
+    if activity.informed.is_none() && !notice {
+        out.push(
+            Diagnostic::new("A005", activity.header.name_span, format!("nothing says how people are informed about activity `{name}`"))
+                .with_note("Art. 13 and 14: people must be told who processes their data, why, on what basis and what their rights are")
+                .with_help("add `notice \"<url of the privacy statement>\"` to the controller, or `informed \"…\"` to the activity"),
+        );
+    }
+    let indicators = dpia_indicators(model, &cx.flow.holdings[a], activity);
+    if indicators.len() >= 2 && activity.dpia.is_none() {
+        out.push(
+            Diagnostic::new("A006", activity.header.name_span, format!("activity `{name}` meets {} DPIA criteria and has no `dpia`", indicators.len()))
+                .with_note(format!("criteria met: {}", indicators.join("; ")))
+                .with_note("Art. 35 and the regulators' lists: processing meeting two or more criteria is likely high-risk and needs a data protection impact assessment first")
+                .with_help("carry out a DPIA and add `dpia \"<reference>\"`"),
+        );
+    }
+    let in_effect = Flow::measures_in_effect(model, activity);
+    if !in_effect.contains(&MeasureKind::Encryption) {
+        for statement in &activity.data {
+            let data: BTreeSet<String> = model
+                .expand_data(statement.refs.iter().map(|r| r.name.as_str()))
+                .into_iter()
+                .collect();
+            let sensitive = sensitive_data(model, &data, true);
+            if !sensitive.is_empty() {
+                out.push(
+                    Diagnostic::new("X001", statement.stmt, format!("sensitive data ({}) without encryption", names(sensitive)))
+                        .with_note("Art. 32(1)(a): encryption is named as an appropriate measure; for special, criminal, identification and financial data the regulators expect it")
+                        .with_help("add `encryption` to the measures of the activity, its systems or the controller"),
+                );
+            }
+        }
+    }
+    if !in_effect.contains(&MeasureKind::Https)
+        && let Some(web) = activity
+            .channels
+            .iter()
+            .find(|c| c.value.contains(&Channel::Web))
+    {
+        out.push(
+                Diagnostic::new("X002", web.stmt, format!("activity `{name}` collects data over the web without `https`"))
+                    .with_note("Art. 32: data in transit over the internet must be protected; plain HTTP exposes it")
+                    .with_help("add `https` to the measures of the activity, its systems or the controller"),
+            );
+    }
+}
+
+/// The DPIA criteria an activity meets, each counted once.
+fn dpia_indicators(model: &Model, holdings: &BTreeSet<String>, activity: &Activity) -> Vec<String> {
+    let mut found = Vec::new();
+    let sensitive = sensitive_data(model, holdings, false);
+    if !sensitive.is_empty() {
+        found.push(format!("special or criminal data ({})", names(sensitive)));
+    }
+    if activity.large_scale {
+        found.push("large-scale".to_string());
+    }
+    let vulnerable: Vec<&str> = activity
+        .subjects
+        .iter()
+        .filter(|s| {
+            model
+                .subjects_category(&s.name)
+                .is_some_and(|c| c.minors || c.vulnerable)
+        })
+        .map(|s| s.name.as_str())
+        .collect();
+    if !vulnerable.is_empty() {
+        found.push(format!(
+            "minors or vulnerable subjects ({})",
+            names(vulnerable)
+        ));
+    }
+    if activity
+        .automated_decision
+        .as_ref()
+        .is_some_and(|d| matches!(d.effect, Some(Effect::Legal | Effect::Significant)))
+    {
+        found.push("automated decision with legal or significant effect".to_string());
+    }
+    if activity.profiling {
+        found.push("profiling".to_string());
+    }
+    if activity.monitoring {
+        found.push("systematic monitoring".to_string());
+    }
+    found
+}
+
+/// U001: user declarations nothing refers to.
+fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
+    let headers: Vec<&Header> = model
+        .data
+        .iter()
+        .map(|d| &d.header)
+        .chain(model.subjects.iter().map(|d| &d.header))
+        .chain(model.purposes.iter().map(|d| &d.header))
+        .chain(model.parties.iter().map(|d| &d.header))
+        .chain(model.systems.iter().map(|d| &d.header))
+        .filter(|h| !h.from_stdlib)
+        .collect();
+    for header in headers {
+        if !model
+            .referenced
+            .contains(&(header.kind, header.name.clone()))
+        {
+            let hint = match header.kind {
+                Kind::Party => {
+                    "name it in a `recipient`, `source`, `hosted-by` or `subprocessors` statement, or remove it"
+                }
+                Kind::System => "list it in an activity's `systems`, or remove it",
+                _ => "use it in an activity, or remove it",
+            };
+            out.push(
+                Diagnostic::new(
+                    "U001",
+                    header.name_span,
+                    format!(
+                        "{} `{}` is declared but never used",
+                        header.kind, header.name
+                    ),
+                )
+                .with_help(hint),
+            );
+        }
+    }
+}

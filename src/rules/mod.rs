@@ -1,0 +1,50 @@
+//! The compliance rules (SPEC §4.3), one module per family. Each rule reads the model and
+//! the data-flow graph and pushes diagnostics; none prints or formats for an output.
+
+mod accountability;
+mod basis;
+pub mod breach;
+mod processors;
+mod purpose;
+mod rights;
+mod structure;
+mod transfers;
+
+use crate::analysis::Settings;
+use crate::diag::Diagnostic;
+use crate::flow::Flow;
+use crate::model::Model;
+
+/// What every rule may read.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub flow: &'a Flow,
+    pub settings: &'a Settings,
+}
+
+pub fn run(model: &Model, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+    let flow = Flow::build(model);
+    let cx = Context {
+        model,
+        flow: &flow,
+        settings,
+    };
+    structure::check(&cx, diagnostics);
+    basis::check(&cx, diagnostics);
+    purpose::check(&cx, diagnostics);
+    processors::check(&cx, diagnostics);
+    transfers::check(&cx, diagnostics);
+    rights::check(&cx, diagnostics);
+    accountability::check(&cx, diagnostics);
+    breach::check(&cx, diagnostics);
+}
+
+/// "`a`, `b` and `c`" for messages.
+pub(crate) fn names<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = items.into_iter().map(|item| format!("`{item}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,257 @@
+//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity (SPEC §4.2).
+
+use super::Context;
+use crate::diag::Diagnostic;
+use crate::flow;
+use crate::model::vocab::{
+    BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard,
+};
+use crate::model::{Activity, Model, Rights};
+use crate::time::{Duration, Unit};
+use std::collections::BTreeSet;
+
+/// The rights that apply to an activity (SPEC §4.2).
+pub fn applicable(
+    model: &Model,
+    holdings: &BTreeSet<String>,
+    activity: &Activity,
+) -> BTreeSet<Right> {
+    use Right::*;
+    let mut rights: BTreeSet<Right> = [Access, Rectification, Restriction].into();
+    match activity.basis.as_ref().map(|b| b.kind) {
+        Some(BasisKind::Consent) => rights.extend([Erasure, Portability, WithdrawConsent]),
+        Some(BasisKind::Contract) => rights.extend([Erasure, Portability]),
+        Some(BasisKind::VitalInterests) => rights.extend([Erasure]),
+        Some(BasisKind::PublicTask) => rights.extend([Objection]),
+        Some(BasisKind::LegitimateInterest) => rights.extend([Erasure, Objection]),
+        Some(BasisKind::LegalObligation) | None => {}
+    }
+    if activity
+        .purpose
+        .as_ref()
+        .and_then(|p| model.purpose(&p.name))
+        .is_some_and(|p| p.kind == PurposeKind::Marketing)
+    {
+        rights.insert(Objection);
+    }
+    if activity
+        .automated_decision
+        .as_ref()
+        .is_some_and(|d| significant(d.effect))
+    {
+        rights.insert(HumanIntervention);
+    }
+    // Portability: automated processing of data the person provided or that was observed.
+    let portable_data = holdings
+        .iter()
+        .filter_map(|d| model.data_category(d))
+        .any(|d| d.origin != DataOrigin::Derived);
+    if rights.contains(&Portability) && !(flow::automated(activity) && portable_data) {
+        rights.remove(&Portability);
+    }
+    rights
+}
+
+fn significant(effect: Option<Effect>) -> bool {
+    matches!(effect, Some(Effect::Legal | Effect::Significant))
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    let controller_rights = model.controller.as_ref().and_then(|c| c.rights.as_ref());
+    if let Some(rights) = controller_rights {
+        block_rules(rights, None, out);
+    }
+    for (a, activity) in model.activities.iter().enumerate() {
+        if activity.header.from_stdlib {
+            continue;
+        }
+        if let Some(rights) = &activity.rights {
+            block_rules(rights, controller_rights, out);
+        }
+        let applicable = applicable(model, &cx.flow.holdings[a], activity);
+        for right in &applicable {
+            let has_channel = activity
+                .rights
+                .as_ref()
+                .is_some_and(|r| r.channels.contains_key(right))
+                || controller_rights.is_some_and(|r| r.channels.contains_key(right));
+            if !has_channel {
+                out.push(
+                    Diagnostic::new("R001", activity.header.name_span, format!("no channel for the right of {} for activity `{}`", describe(*right), activity.header.name))
+                        .with_note(why(*right))
+                        .with_help(format!("add `{} \"<how to exercise it>\"` to the controller's `rights` block (or the activity's)", right.keyword())),
+                );
+            }
+        }
+        if let Some(rights) = &activity.rights {
+            for (right, stated) in &rights.channels {
+                if !applicable.contains(right) {
+                    out.push(
+                        Diagnostic::new("R007", stated.stmt, format!("the right of {} does not apply to activity `{}`", describe(*right), activity.header.name))
+                            .with_help("remove this channel, or check the activity's basis and purpose (SPEC §4.2)"),
+                    );
+                }
+            }
+        }
+        automated_decisions(model, &cx.flow.holdings[a], activity, out);
+    }
+}
+
+/// R002–R006 on one `rights` block; `fallback` is the controller's block for an activity's.
+fn block_rules(rights: &Rights, fallback: Option<&Rights>, out: &mut Vec<Diagnostic>) {
+    for format in &rights.formats {
+        if !format.value.machine_readable() {
+            out.push(
+                Diagnostic::new("R002", format.span, format!("`{}` is not a machine-readable format", format.value))
+                    .with_note("Art. 20(1): data must be handed over in a structured, commonly used and machine-readable format; a PDF or paper copy does not let another service import it")
+                    .with_help("offer `json`, `csv` or `xml`"),
+            );
+        }
+    }
+    let one_month = Duration {
+        count: 1,
+        unit: Unit::Month,
+    };
+    let two_months = Duration {
+        count: 2,
+        unit: Unit::Month,
+    };
+    if let Some(response) = &rights.response
+        && response.value.hours() > one_month.hours()
+    {
+        out.push(
+                Diagnostic::new("R003", response.stmt, format!("a response time of {} is longer than one month", response.value))
+                    .with_note("Art. 12(3): requests must be answered without undue delay and at the latest within one month")
+                    .with_help("set `response 1 month` or shorter; for complex requests use `extension`"),
+            );
+    }
+    if let Some(extension) = &rights.extension
+        && extension.value.hours() > two_months.hours()
+    {
+        out.push(
+                Diagnostic::new("R004", extension.stmt, format!("an extension of {} is longer than two months", extension.value))
+                    .with_note("Art. 12(3): the period may be extended by two further months where necessary, and the person must be told within the first month")
+                    .with_help("set `extension 2 months` or shorter"),
+            );
+    }
+    if let Some(fee) = &rights.fee
+        && fee.value != "none"
+        && fee.value != "manifestly-unfounded"
+    {
+        out.push(
+                Diagnostic::new("R005", fee.stmt, format!("a fee (`{}`) for exercising data-subject rights", fee.value))
+                    .with_note("Art. 12(5): information and actions on requests are free of charge; a fee is allowed only for manifestly unfounded or excessive requests")
+                    .with_help("set `fee none`, or `fee manifestly-unfounded` if you charge only in that case"),
+            );
+    }
+    let verified =
+        rights.verify_identity.is_some() || fallback.is_some_and(|f| f.verify_identity.is_some());
+    if !verified {
+        let anchor = rights
+            .channels
+            .get(&Right::Access)
+            .or_else(|| rights.channels.get(&Right::Portability));
+        if let Some(anchor) = anchor {
+            out.push(
+                Diagnostic::new("R006", anchor.stmt, "data is handed over on request, but nothing says how the requester's identity is checked")
+                    .with_note("Art. 12(6) and the Dutch AP's guidance on portability: verify that the person asking is the data subject before handing data over, without asking for more data than needed")
+                    .with_help("add `verify-identity \"<how>\"`, e.g. `verify-identity \"logged-in account, or e-mail confirmation\"`"),
+            );
+        }
+    }
+}
+
+/// R010–R012: decisions based solely on automated processing (Art. 22).
+fn automated_decisions(
+    model: &Model,
+    holdings: &BTreeSet<String>,
+    activity: &Activity,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(decision) = &activity.automated_decision else {
+        return;
+    };
+    if !significant(decision.effect) {
+        return;
+    }
+    if decision.exception.is_none() {
+        out.push(
+            Diagnostic::new("R010", decision.stmt, "an automated decision with legal or similarly significant effect, with no Art. 22(2) exception")
+                .with_note("Art. 22(1): people have the right not to be subject to such decisions, unless necessary for a contract, authorised by law, or based on explicit consent")
+                .with_help("add `exception contract|law|explicit-consent` to the block, or put a human in the decision"),
+        );
+    }
+    let missing: Vec<&str> = Safeguard::ALL
+        .iter()
+        .filter(|s| !decision.safeguards.contains(s))
+        .map(|s| s.keyword())
+        .collect();
+    if !missing.is_empty() {
+        out.push(
+            Diagnostic::new("R011", decision.stmt, format!("the automated decision lacks the safeguard{} {}", if missing.len() == 1 { "" } else { "s" }, super::names(missing.iter().copied())))
+                .with_note("Art. 22(3): at least the right to obtain human intervention, to express one's point of view and to contest the decision")
+                .with_help(format!("add `safeguards {}`", Safeguard::WORDS.join(", "))),
+        );
+    }
+    let special = holdings
+        .iter()
+        .filter_map(|d| model.data_category(d))
+        .any(|d| d.special.is_some());
+    if special {
+        let explicit_consent = activity
+            .basis
+            .as_ref()
+            .is_some_and(|b| b.kind == BasisKind::Consent && b.explicit)
+            || decision.exception == Some(DecisionException::ExplicitConsent);
+        let public_interest = activity
+            .exception
+            .as_ref()
+            .is_some_and(|e| e.value == crate::model::vocab::Art9Ground::SubstantialPublicInterest);
+        if !explicit_consent && !public_interest {
+            out.push(
+                Diagnostic::new("R012", decision.stmt, "an automated decision on special-category data without explicit consent or substantial public interest")
+                    .with_note("Art. 22(4): such decisions may not be based on special categories of data unless Art. 9(2)(a) or (g) applies, with suitable safeguards")
+                    .with_help("base it on explicit consent (`basis consent { explicit }`) or `exception substantial-public-interest`, or leave the special data out of the decision"),
+            );
+        }
+    }
+}
+
+fn describe(right: Right) -> &'static str {
+    match right {
+        Right::Access => "access",
+        Right::Rectification => "rectification",
+        Right::Erasure => "erasure",
+        Right::Restriction => "restriction of processing",
+        Right::Objection => "objection",
+        Right::Portability => "data portability",
+        Right::WithdrawConsent => "withdrawing consent",
+        Right::HumanIntervention => "human intervention",
+    }
+}
+
+fn why(right: Right) -> &'static str {
+    match right {
+        Right::Access => {
+            "Art. 15: every data subject may obtain a copy of their data and information on its processing"
+        }
+        Right::Rectification => "Art. 16: inaccurate data must be corrected on request",
+        Right::Erasure => {
+            "Art. 17: applies unless the processing rests on a legal obligation or a public task"
+        }
+        Right::Restriction => {
+            "Art. 18: people may have processing restricted while accuracy or lawfulness is disputed"
+        }
+        Right::Objection => {
+            "Art. 21: applies to public-task and legitimate-interest processing, and always to direct marketing"
+        }
+        Right::Portability => {
+            "Art. 20: applies to automated processing based on consent or contract, for data the person provided or that was observed"
+        }
+        Right::WithdrawConsent => "Art. 7(3): withdrawing consent must be as easy as giving it",
+        Right::HumanIntervention => {
+            "Art. 22(3): a person subject to an automated decision may obtain human intervention"
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! T — international transfers (Art. 27, 44–49).
+
+use super::Context;
+use crate::diag::Diagnostic;
+use crate::model::vocab::Mechanism;
+use crate::model::{Country, Model, Party, Transfer};
+use crate::source::Span;
+use crate::syntax::ast::Kind;
+
+/// How a destination stands under Chapter V.
+#[derive(Debug, PartialEq, Eq)]
+enum Destination<'m> {
+    /// Inside the EEA, the controller's own country, or unknown (E004 already).
+    NotATransfer,
+    /// A third country with an adequacy decision covering this recipient.
+    Adequate,
+    /// A partial decision (e.g. the EU-US DPF) that the recipient does not meet.
+    PartialNotMet { requires: &'m str },
+    /// A third country with no decision.
+    NotAdequate,
+}
+
+fn destination<'m>(model: &'m Model, country: &str, certified: &[&str]) -> Destination<'m> {
+    let Some(info) = model.country(country) else {
+        return Destination::NotATransfer;
+    };
+    let own = model
+        .controller
+        .as_ref()
+        .and_then(|c| c.country.as_ref())
+        .is_some_and(|c| c.name == country);
+    if info.eea || own {
+        return Destination::NotATransfer;
+    }
+    match &info.adequacy {
+        Some(adequacy) if adequacy.full => Destination::Adequate,
+        Some(adequacy) => match adequacy.requires.as_deref() {
+            Some(requires) if certified.contains(&requires) => Destination::Adequate,
+            Some(requires) => Destination::PartialNotMet { requires },
+            None => Destination::Adequate,
+        },
+        None => Destination::NotAdequate,
+    }
+}
+
+fn certifications(party: &Party) -> Vec<&str> {
+    party.certified.iter().map(|c| c.value.as_str()).collect()
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    // Edges into parties from recipient statements: one finding per statement.
+    for activity in model.activities.iter().filter(|a| !a.header.from_stdlib) {
+        for recipient in &activity.recipients {
+            let Some(party) = model.party(&recipient.party.name) else {
+                continue;
+            };
+            let Some(country) = &party.country else {
+                continue;
+            };
+            let dest = destination(model, &country.name, &certifications(party));
+            let protected = recipient.transfer.is_some() || party.transfer.is_some();
+            unprotected(
+                model,
+                &dest,
+                protected,
+                recipient.stmt,
+                &party.header.name,
+                country,
+                out,
+            );
+            if let Some(transfer) = &recipient.transfer {
+                if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
+                    not_needed(transfer, &country.name, out);
+                }
+                derogation_occasional(transfer, [activity].into_iter(), out);
+            }
+        }
+    }
+    // Edges into systems: one finding per system that data reaches.
+    for (s, system) in model.systems.iter().enumerate() {
+        if system.header.from_stdlib {
+            continue;
+        }
+        let host = system
+            .hosted_by
+            .as_ref()
+            .and_then(|h| model.party(&h.value.name));
+        let location = system
+            .location
+            .as_ref()
+            .map(|l| (&l.value, l.stmt))
+            .or_else(|| {
+                host.and_then(|h| h.country.as_ref())
+                    .zip(system.hosted_by.as_ref().map(|h| h.stmt))
+            });
+        let certified = host.map(certifications).unwrap_or_default();
+        if let Some((country, stmt)) = location {
+            let dest = destination(model, &country.name, &certified);
+            if cx.flow.reaches_system(s) {
+                let protected =
+                    system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
+                unprotected(
+                    model,
+                    &dest,
+                    protected,
+                    stmt,
+                    &system.header.name,
+                    country,
+                    out,
+                );
+            }
+            if let Some(transfer) = &system.transfer {
+                if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
+                    not_needed(transfer, &country.name, out);
+                }
+                let users = cx.flow.system_activities[s]
+                    .iter()
+                    .map(|a| &model.activities[*a]);
+                derogation_occasional(transfer, users, out);
+            }
+        }
+    }
+    // Parties: their own `transfer`, and the subprocessors they pass data on to.
+    for (p, party) in model.parties.iter().enumerate() {
+        if party.header.from_stdlib {
+            continue;
+        }
+        if let (Some(transfer), Some(country)) = (&party.transfer, &party.country) {
+            let dest = destination(model, &country.name, &certifications(party));
+            if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
+                not_needed(transfer, &country.name, out);
+            }
+            let users = cx.flow.party_activities[p]
+                .iter()
+                .map(|a| &model.activities[*a]);
+            derogation_occasional(transfer, users, out);
+        }
+        if !cx.flow.reaches_party(p) {
+            continue;
+        }
+        for statement in &party.subprocessors {
+            for sub in &statement.parties {
+                let Some(q) = model.position(Kind::Party, &sub.name) else {
+                    continue;
+                };
+                let subprocessor = &model.parties[q];
+                let Some(country) = &subprocessor.country else {
+                    continue;
+                };
+                let dest = destination(model, &country.name, &certifications(subprocessor));
+                unprotected(
+                    model,
+                    &dest,
+                    subprocessor.transfer.is_some(),
+                    statement.stmt,
+                    &sub.name,
+                    country,
+                    out,
+                );
+            }
+        }
+    }
+    // Every transfer statement: SCCs and ad-hoc clauses need a transfer impact assessment.
+    let transfers = model
+        .activities
+        .iter()
+        .flat_map(|a| a.recipients.iter().filter_map(|r| r.transfer.as_ref()))
+        .chain(model.parties.iter().filter_map(|p| p.transfer.as_ref()))
+        .chain(model.systems.iter().filter_map(|s| s.transfer.as_ref()));
+    for transfer in transfers {
+        if matches!(transfer.mechanism, Mechanism::Scc | Mechanism::AdhocClauses)
+            && transfer.tia.is_none()
+        {
+            out.push(
+                Diagnostic::new("T003", transfer.stmt, format!("`{}` relied on without a transfer impact assessment", transfer.mechanism))
+                    .with_note("Art. 46 and the Schrems II judgment (C-311/18): the exporter must assess whether the destination's law lets the clauses be complied with")
+                    .with_help("add `{ tia \"<reference to the assessment>\" }` to the transfer"),
+            );
+        }
+    }
+    if let Some(controller) = &model.controller {
+        let outside = controller
+            .country
+            .as_ref()
+            .and_then(|c| model.country(&c.name))
+            .is_some_and(|c| !c.eea);
+        if outside && controller.representative.is_none() {
+            out.push(
+                Diagnostic::new("T006", controller.header.name_span, format!("controller `{}` is established outside the EEA and names no EU representative", controller.header.name))
+                    .with_note("Art. 27: a controller outside the Union that offers goods or services to, or monitors, people in the Union must designate a representative there")
+                    .with_help("add `representative \"<name and address in the EU>\"`"),
+            );
+        }
+    }
+}
+
+fn unprotected(
+    model: &Model,
+    dest: &Destination<'_>,
+    protected: bool,
+    anchor: Span,
+    receiver: &str,
+    country: &crate::model::Ref,
+    out: &mut Vec<Diagnostic>,
+) {
+    if protected {
+        return;
+    }
+    let country_name = describe_country(model.country(&country.name), &country.name);
+    let diagnostic = match dest {
+        Destination::NotATransfer | Destination::Adequate => return,
+        Destination::PartialNotMet { requires } => Diagnostic::new(
+            "T002",
+            anchor,
+            format!("`{receiver}` in {country_name} is not covered by its adequacy decision: it is not `certified {requires}`"),
+        )
+        .with_note(format!("the adequacy decision for {country_name} covers only organisations certified under `{requires}` (for the US: the EU-US Data Privacy Framework)"))
+        .with_help(format!("add `certified {requires}` to the party if it is on the list, or a `transfer scc {{ tia \"…\" }}`")),
+        Destination::NotAdequate => Diagnostic::new(
+            "T001",
+            anchor,
+            format!("personal data goes to `{receiver}` in {country_name}, a third country without adequacy, with no transfer mechanism"),
+        )
+        .with_note("Art. 44–46: a transfer outside the EEA needs an adequacy decision or appropriate safeguards such as standard contractual clauses")
+        .with_help("add `transfer scc { tia \"…\" }` (or bcr, or an Art. 49 derogation for occasional transfers)"),
+    };
+    out.push(diagnostic.with_related(country.span, "the destination country is given here"));
+}
+
+fn describe_country(country: Option<&Country>, code: &str) -> String {
+    match country.and_then(|c| c.header.title.as_deref()) {
+        Some(title) => format!("{title} (`{code}`)"),
+        None => format!("`{code}`"),
+    }
+}
+
+/// T005: a transfer tool where none is needed.
+fn not_needed(transfer: &Transfer, country: &str, out: &mut Vec<Diagnostic>) {
+    out.push(
+        Diagnostic::new("T005", transfer.stmt, format!("`transfer {}` is not needed: `{country}` is in the EEA or covered by adequacy", transfer.mechanism))
+            .with_help("remove the `transfer`, or keep it (with an `allow T005 \"…\"`) as a fallback should the adequacy decision fall"),
+    );
+}
+
+/// T004: an Art. 49 derogation used for something that is not occasional.
+fn derogation_occasional<'m>(
+    transfer: &Transfer,
+    users: impl Iterator<Item = &'m crate::model::Activity>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if transfer.mechanism != Mechanism::Derogation {
+        return;
+    }
+    let regular: Vec<&str> = users
+        .filter(|a| !a.occasional)
+        .map(|a| a.header.name.as_str())
+        .collect();
+    if regular.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::new("T004", transfer.stmt, format!("an Art. 49 derogation is used for {}, not flagged `occasional`", super::names(regular)))
+            .with_note("Art. 49 and EDPB guidelines 2/2018: derogations are exceptions for occasional, non-repetitive transfers, not for regular flows")
+            .with_help("use standard contractual clauses for regular transfers, or flag the activity `occasional` if it truly is"),
+    );
+}

@@ -1,0 +1,272 @@
+//! Source files, byte spans, and the one place where bytes become lines and columns.
+
+use std::ops::Range;
+
+/// Index of a file in a [`Sources`] set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span {
+            file,
+            start: clamp_u32(range.start),
+            end: clamp_u32(range.end),
+        }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Whether `other` lies inside this span (same file).
+    pub fn contains(self, other: Span) -> bool {
+        self.file == other.file && self.start <= other.start && other.end <= self.end
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where a file came from: the user's workspace or the embedded standard library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    User,
+    Stdlib,
+    /// `lawful.toml`: kept as a source so E014 can show the offending line.
+    Config,
+}
+
+/// What the shell could read of a file. The core decides what is valid UTF-8.
+#[derive(Clone, Debug)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// The file could not be read at all; the reason is shown to the user.
+    Unreadable(String),
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the workspace root, with `/` separators.
+    pub path: String,
+    pub origin: Origin,
+    /// The text, empty when the file is not UTF-8 or unreadable (see `problem`).
+    pub text: String,
+    /// Why the file has no text: not UTF-8, unreadable, too large.
+    pub problem: Option<String>,
+    pub lines: LineIndex,
+}
+
+/// Files beyond this size are reported, not parsed: a resource limit, not a crash.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The set of files one analysis reads: the user's files in path order, then the stdlib.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Sources {
+        Sources::default()
+    }
+
+    /// Adds a file; bytes that are not UTF-8 are kept as a problem for E011.
+    pub fn add(&mut self, path: impl Into<String>, origin: Origin, contents: Contents) -> FileId {
+        let (text, problem) = match contents {
+            Contents::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => (
+                String::new(),
+                Some(format!(
+                    "the file is {} bytes, over the limit of {} bytes",
+                    bytes.len(),
+                    MAX_FILE_BYTES
+                )),
+            ),
+            Contents::Bytes(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => (text, None),
+                Err(err) => {
+                    let at = err.utf8_error().valid_up_to();
+                    (
+                        String::new(),
+                        Some(format!(
+                            "the file is not valid UTF-8 (first bad byte at offset {at})"
+                        )),
+                    )
+                }
+            },
+            Contents::Unreadable(reason) => (String::new(), Some(reason)),
+        };
+        let id = FileId(clamp_u32(self.files.len()));
+        let lines = LineIndex::new(&text);
+        self.files.push(SourceFile {
+            path: path.into(),
+            origin,
+            text,
+            problem,
+            lines,
+        });
+        id
+    }
+
+    pub fn add_text(&mut self, path: impl Into<String>, origin: Origin, text: &str) -> FileId {
+        self.add(path, origin, Contents::Bytes(text.as_bytes().to_vec()))
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(clamp_u32(i)), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Finds a file by its workspace-relative path.
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+    }
+}
+
+/// A 1-based line and column; columns count Unicode scalar values (SPEC §6.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Byte offset ↔ line/column conversion for one file.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                // A lone CR ends a line too; CRLF is one line end.
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { line_starts }
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(0)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line).min(offset);
+        let column = text[start..offset].chars().count();
+        LineCol {
+            line: clamp_u32(line + 1),
+            column: clamp_u32(column + 1),
+        }
+    }
+
+    /// The 0-based (line, UTF-16 column) of a byte offset: what LSP clients count.
+    pub fn utf16_position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line).min(offset);
+        let column: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        (clamp_u32(line), clamp_u32(column))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values_not_bytes() {
+        let text = "party x \"Wet justitiële gegevens\" {\n  role processor\n}";
+        let index = LineIndex::new(text);
+        let brace = text.find('{').unwrap();
+        // 'ë' is two bytes but one column.
+        assert_eq!(
+            index.line_col(text, brace),
+            LineCol {
+                line: 1,
+                column: 35
+            }
+        );
+        let role = text.find("role").unwrap();
+        assert_eq!(index.line_col(text, role), LineCol { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_twice() {
+        let text = "x \"😀\" y";
+        let index = LineIndex::new(text);
+        let y = text.find('y').unwrap();
+        // Six scalar values precede `y`, but seven UTF-16 code units.
+        assert_eq!(index.utf16_position(text, y), (0, 7));
+        assert_eq!(index.line_col(text, y).column, 7);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines() {
+        let text = "a\r\nb\rc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, text.find('b').unwrap()).line, 2);
+        assert_eq!(index.line_col(text, text.find('c').unwrap()).line, 3);
+        assert_eq!(index.line_col(text, text.find('d').unwrap()).line, 4);
+    }
+
+    #[test]
+    fn offsets_inside_a_character_do_not_panic() {
+        let text = "é";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 1), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 99), LineCol { line: 1, column: 2 });
+    }
+}

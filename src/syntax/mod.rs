@@ -1,0 +1,487 @@
+//! Text → syntax tree, with error recovery: one syntax error yields one E001 and everything
+//! else in the file still parses.
+
+pub mod ast;
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::suggest;
+use crate::time::{Date, DateTime, Unit};
+use ast::{Block, Decl, Item, Kind, Name, Stmt, Value, ValueKind};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/lawful.pest"]
+struct LawfulParser;
+
+/// Blocks may nest this deep (SPEC §2 asks for at least 64); deeper input is an E001.
+pub const MAX_NESTING: usize = 64;
+
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub decls: Vec<Decl>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file. Never panics; every problem becomes a diagnostic.
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    if let Some(offset) = too_deep_at(text) {
+        parsed.diagnostics.push(
+            Diagnostic::new(
+                "E001",
+                Span::new(file, offset..offset + 1),
+                format!("blocks are nested more than {MAX_NESTING} levels deep"),
+            )
+            .with_help("flatten the structure; Lawful never needs this much nesting")
+            .with_note("the rest of this file is not checked"),
+        );
+        return parsed;
+    }
+    let pairs = match LawfulParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(error) => {
+            // The tolerant grammar accepts any text; this is a safety net, not a path we expect.
+            parsed
+                .diagnostics
+                .push(syntax_error(file, text, 0, &error, Context::Declaration));
+            return parsed;
+        }
+    };
+    let mut builder = Builder {
+        file,
+        text,
+        diagnostics: &mut parsed.diagnostics,
+    };
+    let mut previous_was_bad = false;
+    for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
+        match pair.as_rule() {
+            Rule::declaration => {
+                previous_was_bad = false;
+                parsed.decls.push(builder.declaration(pair));
+            }
+            Rule::bad_declaration => {
+                // A run of broken lines (say, the body of a declaration whose `{` was lost)
+                // is one mistake: report its first line only.
+                if !previous_was_bad {
+                    builder.report(pair.as_span().start(), Context::Declaration);
+                }
+                previous_was_bad = true;
+            }
+            _ => {}
+        }
+    }
+    parsed
+}
+
+/// Where a swallowed region sat, to choose the strict probe that explains it.
+#[derive(Clone, Copy)]
+enum Context {
+    Declaration,
+    Statement,
+}
+
+struct Builder<'a> {
+    file: FileId,
+    text: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let span = pair.as_span();
+        Span::new(self.file, span.start()..span.end())
+    }
+
+    fn report(&mut self, start: usize, context: Context) {
+        let rule = match context {
+            Context::Declaration => Rule::declaration_probe,
+            Context::Statement => Rule::statement_probe,
+        };
+        let rest = &self.text[start..];
+        let diagnostic = match LawfulParser::parse(rule, rest) {
+            Err(error) => syntax_error(self.file, self.text, start, &error, context),
+            // The strict probe accepted what the tolerant grammar swallowed: only possible at a
+            // nesting boundary; still say something useful rather than nothing.
+            Ok(_) => Diagnostic::new(
+                "E001",
+                Span::new(self.file, start..start + 1),
+                "unexpected input",
+            )
+            .with_help("check the braces and line breaks around here"),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn declaration(&mut self, pair: Pair<'_, Rule>) -> Decl {
+        let span = self.span(&pair);
+        let errors_before = self.diagnostics.len();
+        let mut kind = Kind::Controller;
+        let mut name = None;
+        let mut title = None;
+        let mut body = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::kind => kind = Kind::from_keyword(inner.as_str()).unwrap_or(Kind::Controller),
+                Rule::name => name = Some(self.name(&inner)),
+                Rule::title => {
+                    let title_span = self.span(&inner);
+                    let text = inner
+                        .into_inner()
+                        .next()
+                        .map(|string| self.string(string))
+                        .unwrap_or_default();
+                    title = Some((text, title_span));
+                }
+                Rule::block => body = Some(self.block(inner)),
+                _ => {}
+            }
+        }
+        Decl {
+            kind,
+            name: name.unwrap_or_else(|| Name {
+                text: String::new(),
+                span,
+            }),
+            title,
+            body: body.unwrap_or(Block {
+                stmts: Vec::new(),
+                span,
+            }),
+            span,
+            recovered: self.diagnostics.len() > errors_before,
+        }
+    }
+
+    fn name(&self, pair: &Pair<'_, Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+        let span = self.span(&pair);
+        let mut stmts = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::statement => stmts.push(self.statement(inner)),
+                Rule::bad_statement => self.report(inner.as_span().start(), Context::Statement),
+                _ => {}
+            }
+        }
+        Block { stmts, span }
+    }
+
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Stmt {
+        let span = self.span(&pair);
+        let mut key = None;
+        let mut items = Vec::new();
+        let mut block = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::key => key = Some(self.name(&inner)),
+                Rule::values => {
+                    for phrase in inner.into_inner().filter(|p| p.as_rule() == Rule::phrase) {
+                        let item_span = self.span(&phrase);
+                        let values = phrase.into_inner().filter_map(|v| self.value(v)).collect();
+                        items.push(Item {
+                            values,
+                            span: item_span,
+                        });
+                    }
+                }
+                Rule::block => block = Some(self.block(inner)),
+                _ => {}
+            }
+        }
+        Stmt {
+            key: key.unwrap_or_else(|| Name {
+                text: String::new(),
+                span,
+            }),
+            items,
+            block,
+            span,
+        }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Option<Value> {
+        let span = self.span(&pair);
+        let literal = pair.into_inner().next()?;
+        let text = literal.as_str();
+        let kind = match literal.as_rule() {
+            Rule::word => ValueKind::Word(text.to_string()),
+            Rule::string => ValueKind::Str(self.string(literal)),
+            Rule::int => ValueKind::Int(parse_int(text)),
+            Rule::date => ValueKind::Date(Date::parse(text)),
+            Rule::datetime => ValueKind::DateTime(DateTime::parse(text)),
+            Rule::duration => {
+                let mut parts = literal.into_inner();
+                let count = parts.next().and_then(|p| parse_int(p.as_str()));
+                let unit = parts.next().and_then(|p| Unit::parse(p.as_str()))?;
+                ValueKind::Duration(count, unit)
+            }
+            _ => return None,
+        };
+        Some(Value { kind, span })
+    }
+
+    /// Decodes a `string` pair (simple or triple-quoted) into its text.
+    fn string(&mut self, pair: Pair<'_, Rule>) -> String {
+        let Some(quoted) = pair.into_inner().next() else {
+            return String::new();
+        };
+        let triple = quoted.as_rule() == Rule::triple_string;
+        let Some(body) = quoted.into_inner().next() else {
+            return String::new();
+        };
+        let start = body.as_span().start();
+        let mut text = self.unescape(body.as_str(), start);
+        if triple {
+            // A triple-quoted string usually starts on the line after its quotes.
+            if let Some(rest) = text
+                .strip_prefix("\r\n")
+                .or_else(|| text.strip_prefix('\n'))
+            {
+                text = rest.to_string();
+            }
+        }
+        text
+    }
+
+    fn unescape(&mut self, raw: &str, start: usize) -> String {
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'u')) => {
+                    let mut hex = String::new();
+                    let mut end = i + 2;
+                    for (j, h) in chars.by_ref() {
+                        end = j + h.len_utf8();
+                        if h == '}' {
+                            break;
+                        }
+                        if h != '{' {
+                            hex.push(h);
+                        }
+                    }
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(decoded) => out.push(decoded),
+                        None => {
+                            self.diagnostics.push(
+                                Diagnostic::new(
+                                    "E001",
+                                    Span::new(self.file, start + i..start + end),
+                                    format!("`\\u{{{hex}}}` is not a Unicode character"),
+                                )
+                                .with_help("use a code point up to 10FFFF outside D800–DFFF"),
+                            );
+                            out.push(char::REPLACEMENT_CHARACTER);
+                        }
+                    }
+                }
+                Some((_, other)) => out.push(other),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+fn parse_int(text: &str) -> Option<u64> {
+    text.replace('_', "").parse().ok()
+}
+
+/// Finds the first `{` that opens a block deeper than [`MAX_NESTING`], skipping strings and
+/// comments. Checked before parsing so that deep input cannot exhaust the stack.
+fn too_deep_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 3;
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+const DECLARATION_KINDS: &str = "a declaration kind (`controller`, `party`, `activity`, `data`, `subjects`, `purpose`, `system`, `country`, `breach`)";
+
+/// Turns a pest failure into an E001 that speaks the user's language, not the grammar's.
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    base: usize,
+    error: &pest::error::Error<Rule>,
+    context: Context,
+) -> Diagnostic {
+    let offset = base
+        + match error.location {
+            pest::error::InputLocation::Pos(pos) => pos,
+            pest::error::InputLocation::Span((start, _)) => start,
+        };
+    let offset = offset.min(text.len());
+    let (found, found_len) = describe_found(&text[offset..]);
+    let span = Span::new(file, offset..offset + found_len);
+
+    if text[offset..].starts_with('"') && !text[offset..].starts_with("\"\"\"") {
+        let line_end = text[offset..]
+            .find(['\n', '\r'])
+            .unwrap_or(text.len() - offset);
+        if !text[offset + 1..offset + line_end].contains('"') {
+            return Diagnostic::new(
+                "E001",
+                Span::new(file, offset..offset + line_end),
+                "this string is never closed",
+            )
+            .with_help(
+                "add the closing `\"`; text over several lines goes between `\"\"\"` quotes",
+            );
+        }
+    }
+
+    let mut expected: Vec<&'static str> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        for rule in positives {
+            if let Some(words) = expected_words(*rule)
+                && !expected.contains(&words)
+            {
+                expected.push(words);
+            }
+        }
+    }
+    // The recovery rules can also start with a string or reach the end of the file; neither is
+    // worth naming when a statement or its end was possible.
+    if expected.contains(&"a statement") {
+        expected.retain(|words| *words != "a string");
+    }
+    if expected.contains(&"the end of the statement (a new line or `;`)") {
+        expected.retain(|words| *words != "the end of the file");
+    }
+    if expected.is_empty() {
+        expected.push(match context {
+            Context::Declaration => DECLARATION_KINDS,
+            Context::Statement => "a statement",
+        });
+    }
+    let message = format!("expected {}, found {found}", join_or(&expected));
+    let diagnostic = Diagnostic::new("E001", span, message);
+
+    let word: String = text[offset..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if expected.contains(&DECLARATION_KINDS) && !word.is_empty() {
+        let kinds = Kind::ALL.map(Kind::keyword);
+        if let Some(kind) = suggest::closest(&word, kinds) {
+            return diagnostic.with_help(format!("did you mean `{kind}`?"));
+        }
+        return diagnostic
+            .with_help("every declaration starts with its kind, e.g. `activity newsletter { … }`");
+    }
+    if found == "`}`" && expected.contains(&DECLARATION_KINDS) {
+        return diagnostic
+            .with_help("this `}` closes nothing: remove it, or check the braces above");
+    }
+    if expected.contains(&"`}`") && found == "end of file" {
+        return diagnostic.with_help("a block opened above is never closed: add the missing `}`");
+    }
+    if found == "`,`" || found == "end of line" && expected.contains(&"a value") {
+        return diagnostic.with_help("remove the extra `,`, or add the missing value after it");
+    }
+    diagnostic
+}
+
+/// What the user wrote at the error position, for "found …", and how many bytes it covers.
+fn describe_found(rest: &str) -> (String, usize) {
+    let Some(first) = rest.chars().next() else {
+        return ("end of file".to_string(), 0);
+    };
+    if first == '\n' || first == '\r' {
+        return ("end of line".to_string(), first.len_utf8());
+    }
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if token.is_empty() {
+        (format!("`{first}`"), first.len_utf8())
+    } else {
+        let shown: String = token.chars().take(40).collect();
+        (format!("`{shown}`"), token.len())
+    }
+}
+
+fn expected_words(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::kind | Rule::declaration | Rule::declaration_probe => DECLARATION_KINDS,
+        Rule::name => "a name",
+        Rule::title | Rule::string | Rule::simple_string | Rule::triple_string => "a string",
+        Rule::open_brace | Rule::block => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::key | Rule::statement => "a statement",
+        Rule::values
+        | Rule::phrase
+        | Rule::value
+        | Rule::word
+        | Rule::int
+        | Rule::date
+        | Rule::datetime
+        | Rule::duration => "a value",
+        Rule::unit => "a unit (`hours`, `days`, `weeks`, `months`, `years`)",
+        Rule::comma => "`,`",
+        Rule::statement_end => "the end of the statement (a new line or `;`)",
+        Rule::escape => "an escape (`\\\"`, `\\\\`, `\\n`, `\\t`, `\\u{…}`)",
+        Rule::EOI => "the end of the file",
+        Rule::zone | Rule::two_digits | Rule::date_part => "a date or time",
+        _ => return None,
+    })
+}
+
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
