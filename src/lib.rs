@@ -12,6 +12,7 @@ pub mod diag;
 pub mod flow;
 pub mod model;
 pub mod registry;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod stdlib;

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lawful::diag::{self, Diagnostic};
 use lawful::registry::{self, Severity};
 use lawful::time::Date;
-use lawful::{Settings, analyze, stdlib, suggest, workspace};
+use lawful::{Settings, analyze, report, stdlib, suggest, workspace};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Decide, for each declared breach, whether the authority and the people affected must be
+    /// notified (Art. 33/34), by when, and why.
+    Breach {
+        /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = BreachFormat::Human)]
+        format: BreachFormat,
+        /// The date time-dependent rules use, YYYY-MM-DD (overrides `lawful.toml`).
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Explain a rule: the article, why it matters, an example and its fix.
     Explain {
         /// A rule code such as B001.
@@ -51,6 +62,12 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BreachFormat {
     Human,
     Json,
 }
@@ -85,6 +102,11 @@ fn main() -> ExitCode {
             today,
             color,
         } => check(&paths, format, deny.is_some(), today.as_deref(), color),
+        Command::Breach {
+            paths,
+            format,
+            today,
+        } => breach(&paths, format, today.as_deref()),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
     }
@@ -95,25 +117,25 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
-fn check(
-    paths: &[PathBuf],
-    format: Format,
-    deny_warnings: bool,
-    today: Option<&str>,
-    color: Color,
-) -> ExitCode {
+/// A workspace loaded and analysed, shared by every command that reads one.
+struct Loaded {
+    workspace: workspace::Workspace,
+    settings: Settings,
+    analysis: lawful::Analysis,
+}
+
+fn load(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded, ExitCode> {
     let today_flag = match today.map(|text| Date::parse(text).ok_or(text)) {
         Some(Err(text)) => {
-            return usage_error(&format!("`--today {text}` is not a date; write YYYY-MM-DD"));
+            return Err(usage_error(&format!(
+                "`--today {text}` is not a date; write YYYY-MM-DD"
+            )));
         }
         Some(Ok(date)) => Some(date),
         None => None,
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let workspace = match workspace::load(paths, &cwd) {
-        Ok(workspace) => workspace,
-        Err(error) => return usage_error(&error.0),
-    };
+    let workspace = workspace::load(paths, &cwd).map_err(|error| usage_error(&error.0))?;
     let settings = Settings {
         today: today_flag
             .or(workspace.config.today)
@@ -122,9 +144,33 @@ fn check(
     };
     let mut analysis = analyze(&workspace.sources, &settings);
     if !workspace.diagnostics.is_empty() {
-        analysis.diagnostics.extend(workspace.diagnostics);
+        analysis
+            .diagnostics
+            .extend(workspace.diagnostics.iter().cloned());
         diag::sort(&mut analysis.diagnostics, &workspace.sources);
     }
+    Ok(Loaded {
+        workspace,
+        settings,
+        analysis,
+    })
+}
+
+fn check(
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+    today: Option<&str>,
+    color: Color,
+) -> ExitCode {
+    let Loaded {
+        workspace,
+        analysis,
+        ..
+    } = match load(paths, today) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
     let diagnostics = &analysis.diagnostics;
     let mut out = std::io::stdout().lock();
     let written = match format {
@@ -149,6 +195,38 @@ fn check(
         return ExitCode::from(EXIT_USAGE);
     }
     exit_code(diagnostics, deny_warnings)
+}
+
+fn breach(paths: &[PathBuf], format: BreachFormat, today: Option<&str>) -> ExitCode {
+    let loaded = match load(paths, today) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let reports = report::breaches(
+        &loaded.analysis,
+        &loaded.workspace.sources,
+        &loaded.settings,
+    );
+    let text = match format {
+        BreachFormat::Json => report::breaches_json(&reports),
+        BreachFormat::Human => report::breaches_human(&reports),
+    };
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    // Structural errors can hide facts the verdict needs; say so rather than stay silent.
+    let structural = loaded
+        .analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with('E') && d.severity == Severity::Error)
+        .count();
+    if structural > 0 {
+        eprintln!(
+            "warning: the workspace has {structural} structural error(s); run `lawful check`, as the verdicts may be incomplete"
+        );
+    }
+    ExitCode::from(u8::from(reports.iter().any(report::BreachReport::unmet)))
 }
 
 fn summary_line(diagnostics: &[Diagnostic], files: usize) -> String {

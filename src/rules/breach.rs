@@ -340,14 +340,16 @@ fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
     } else {
         "the authority need not be notified".to_string()
     };
-    let subjects = if assessment.data_subjects.required {
-        if assessment.data_subjects.public_communication_allowed {
-            "inform the people affected (a public communication may do)"
-        } else {
-            "inform the people affected"
+    let people = names(assessment.affected_subjects.iter().map(String::as_str));
+    let subjects = match (
+        assessment.data_subjects.required,
+        assessment.data_subjects.public_communication_allowed,
+    ) {
+        (true, true) => {
+            format!("inform the people affected ({people}); a public communication may do")
         }
-    } else {
-        "the people affected need not be informed"
+        (true, false) => format!("inform the people affected ({people})"),
+        (false, _) => "the people affected need not be informed".to_string(),
     };
     let mut diagnostic = Diagnostic::new(
         "N004",

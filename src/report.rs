@@ -1,0 +1,154 @@
+//! Reports built from an analysis, beside the diagnostics: the breach notification verdicts
+//! of `lawful breach`. Like the diagnostic renderers, these return text and never print.
+
+use crate::analysis::{Analysis, Settings};
+use crate::rules::breach::{Assessment, assess};
+use crate::source::Sources;
+use serde::Serialize;
+
+/// One breach's verdict with where the breach is declared.
+#[derive(Debug, Serialize)]
+pub struct BreachReport {
+    pub file: String,
+    pub line: u32,
+    #[serde(flatten)]
+    pub assessment: Assessment,
+}
+
+impl BreachReport {
+    /// Whether an obligation is unmet: a required notification missing, or the authority
+    /// notified late without a reason. `lawful breach` exits 1 when any report says so.
+    pub fn unmet(&self) -> bool {
+        let authority = &self.assessment.authority;
+        let subjects = &self.assessment.data_subjects;
+        (authority.required && authority.notified.is_none())
+            || (authority.on_time == Some(false) && authority.delay_reason.is_none())
+            || (subjects.required && subjects.notified.is_none())
+    }
+}
+
+/// The verdict for every user-declared breach, in source order.
+pub fn breaches(analysis: &Analysis, sources: &Sources, settings: &Settings) -> Vec<BreachReport> {
+    analysis
+        .model
+        .breaches
+        .iter()
+        .filter(|b| !b.header.from_stdlib)
+        .map(|breach| {
+            let at = crate::diag::locate(sources, None, Some(breach.header.name_span));
+            BreachReport {
+                file: at.file.unwrap_or_default(),
+                line: at.line,
+                assessment: assess(&analysis.model, breach, settings),
+            }
+        })
+        .collect()
+}
+
+pub fn breaches_json(reports: &[BreachReport]) -> String {
+    let output = serde_json::json!({ "version": 1, "breaches": reports });
+    serde_json::to_string_pretty(&output).unwrap_or_default() + "\n"
+}
+
+pub fn breaches_human(reports: &[BreachReport]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if reports.is_empty() {
+        out.push_str("no breaches are declared in this workspace\n");
+        return out;
+    }
+    for report in reports {
+        let a = &report.assessment;
+        let title = a
+            .title
+            .as_deref()
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "breach {}{title}  ({}:{})",
+            a.breach, report.file, report.line
+        );
+        let _ = writeln!(
+            out,
+            "  discovered        {}",
+            a.discovered.as_deref().unwrap_or("(not given)")
+        );
+        let _ = writeln!(out, "  affected data     {}", list(&a.affected_data));
+        let people = match a.subjects_affected {
+            Some(count) => format!("{} ({count} people)", list(&a.affected_subjects)),
+            None => list(&a.affected_subjects),
+        };
+        let _ = writeln!(out, "  affected people   {people}");
+        if a.indicators.is_empty() {
+            let _ = writeln!(out, "  high risk         no indicator found");
+        } else {
+            let _ = writeln!(out, "  high risk         yes:");
+            for indicator in &a.indicators {
+                let _ = writeln!(out, "                      - {indicator}");
+            }
+        }
+
+        let authority = &a.authority;
+        let verdict = if authority.required {
+            format!(
+                "NOTIFY within 72 hours, by {}",
+                authority.deadline.as_deref().unwrap_or("?")
+            )
+        } else {
+            "not required".to_string()
+        };
+        let _ = writeln!(out, "\n  authority         {verdict}");
+        for reason in &authority.reasons {
+            let _ = writeln!(out, "                    because {reason}");
+        }
+        let status = match (&authority.notified, authority.on_time) {
+            (None, _) if authority.required => "NOT NOTIFIED".to_string(),
+            (None, _) => "not notified".to_string(),
+            (Some(when), Some(true)) => format!(
+                "notified {when}, {} hours after discovery: within the deadline",
+                authority.hours_after_discovery.unwrap_or_default()
+            ),
+            (Some(when), _) => {
+                let reason = match &authority.delay_reason {
+                    Some(reason) => format!("reason for the delay: {reason}"),
+                    None => "LATE, and no reason for the delay is recorded".to_string(),
+                };
+                format!(
+                    "notified {when}, {} hours after discovery: {reason}",
+                    authority.hours_after_discovery.unwrap_or_default()
+                )
+            }
+        };
+        let _ = writeln!(out, "                    {status}");
+
+        let subjects = &a.data_subjects;
+        let verdict = match (subjects.required, subjects.public_communication_allowed) {
+            (true, true) => format!(
+                "INFORM {} (a public communication may replace individual messages)",
+                list(&a.affected_subjects)
+            ),
+            (true, false) => format!("INFORM {} without undue delay", list(&a.affected_subjects)),
+            (false, _) => "not required".to_string(),
+        };
+        let _ = writeln!(out, "\n  people affected   {verdict}");
+        for reason in &subjects.reasons {
+            let _ = writeln!(out, "                    because {reason}");
+        }
+        let status = match (&subjects.notified, subjects.required) {
+            (Some(when), _) => format!("informed {when}"),
+            (None, true) => "NOT INFORMED".to_string(),
+            (None, false) => "not informed".to_string(),
+        };
+        let _ = writeln!(out, "                    {status}\n");
+    }
+    out
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none given)".to_string()
+    } else {
+        items.join(", ")
+    }
+}

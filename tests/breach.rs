@@ -1,0 +1,317 @@
+//! Every branch of the breach decision (SPEC §4.3 "N"): each exception alone, each high-risk
+//! indicator alone, deadlines, and the `lawful breach` report.
+
+mod support;
+
+use lawful::config::Config;
+use lawful::report::{self, BreachReport};
+use lawful::source::{Origin, Sources};
+use lawful::{Settings, analyze};
+
+/// A payroll activity (national ids and salaries of employees) and a newsletter (plain data).
+const BASE: &str = r#"
+controller acme "Acme B.V." { country NL; contact "privacy@acme.nl"; notice "https://acme.nl/privacy"; measures encryption }
+activity payroll "Payroll" {
+  purpose payroll
+  basis legal-obligation { law "Wet op de loonbelasting 1964" }
+  subjects employees
+  data name, national-id, salary, bank-account
+  retention 7 years
+}
+activity newsletter "Newsletter" {
+  purpose direct-marketing
+  basis consent { evidence "log"; notice "form v1" }
+  subjects customers
+  data name, email
+  retention until-withdrawn
+}
+"#;
+
+fn run(breach: &str) -> (Vec<String>, BreachReport) {
+    run_with(breach, "", Config::default())
+}
+
+fn run_with(breach: &str, extra: &str, config: Config) -> (Vec<String>, BreachReport) {
+    let text = format!("{BASE}{extra}\n{breach}");
+    let mut sources = Sources::new();
+    sources.add_text("b.lawful", Origin::User, &text);
+    lawful::stdlib::add_to(&mut sources);
+    let settings = Settings {
+        config,
+        today: support::today(),
+    };
+    let analysis = analyze(&sources, &settings);
+    let mut codes: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with('N') || d.code.starts_with('E'))
+        .map(|d| d.code.to_string())
+        .collect();
+    codes.sort();
+    let mut reports = report::breaches(&analysis, &sources, &settings);
+    assert_eq!(reports.len(), 1, "{codes:?}");
+    (codes, reports.remove(0))
+}
+
+/// A breach with the register entry filled in, plus `body`.
+fn breach(body: &str) -> String {
+    format!(
+        "breach b \"Incident\" {{\n  discovered 2026-10-05T09:30+02:00\n  facts \"f\"; effects \"e\"; actions \"a\"\n{body}\n}}\n"
+    )
+}
+
+#[test]
+fn plain_data_needs_the_authority_but_not_the_people() {
+    let (codes, report) = run(&breach("  affects newsletter"));
+    assert!(report.assessment.authority.required);
+    assert!(!report.assessment.high_risk);
+    assert!(!report.assessment.data_subjects.required);
+    assert_eq!(codes, ["N001", "N004"]);
+    assert_eq!(
+        report.assessment.authority.deadline.as_deref(),
+        Some("2026-10-08T09:30+02:00")
+    );
+}
+
+#[test]
+fn payroll_breach_notifies_the_authority_and_informs_employees() {
+    let (codes, report) = run(&breach("  affects payroll"));
+    let a = &report.assessment;
+    assert!(a.authority.required);
+    assert!(a.data_subjects.required);
+    assert_eq!(a.affected_subjects, ["employees"]);
+    assert!(
+        a.indicators
+            .iter()
+            .any(|i| i.contains("national identification") && i.contains("national-id"))
+    );
+    assert!(
+        a.indicators
+            .iter()
+            .any(|i| i.contains("financial") && i.contains("salary"))
+    );
+    assert_eq!(codes, ["N001", "N003", "N004"]);
+    let text = report::breaches_human(std::slice::from_ref(&report));
+    assert!(
+        text.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        "{text}"
+    );
+    assert!(text.contains("INFORM employees"), "{text}");
+    assert!(text.contains("salary"), "{text}");
+}
+
+#[test]
+fn each_high_risk_indicator_alone_makes_informing_people_required() {
+    let cases = [
+        ("  data health", "special-category"),
+        ("  data criminal-record", "criminal"),
+        ("  data national-id", "national identification"),
+        ("  data payment-card", "financial"),
+        ("  data email\n  subjects children", "minors or vulnerable"),
+        ("  data email\n  subjects patients", "minors or vulnerable"),
+        ("  data email\n  subjects-affected 10000", "large-scale"),
+        (
+            "  data email\n  risk high \"passwords leaked\"",
+            "assessed the risk as high",
+        ),
+    ];
+    for (body, indicator) in cases {
+        let (_, report) = run(&breach(body));
+        let a = &report.assessment;
+        assert!(a.high_risk, "{body}");
+        assert_eq!(a.indicators.len(), 1, "{body}: {:?}", a.indicators);
+        assert!(
+            a.indicators[0].contains(indicator),
+            "{body}: {:?}",
+            a.indicators
+        );
+        assert!(a.data_subjects.required, "{body}");
+    }
+}
+
+#[test]
+fn profiling_in_an_affected_activity_is_an_indicator() {
+    let extra = r#"
+activity scoring "Scoring" {
+  purpose analytics
+  basis consent { evidence "log"; notice "v1" }
+  subjects customers
+  data purchase-history
+  profiling
+  retention 1 year
+}"#;
+    let (_, report) = run_with(&breach("  affects scoring"), extra, Config::default());
+    assert_eq!(report.assessment.indicators, ["profiling in `scoring`"]);
+    assert!(report.assessment.data_subjects.required);
+}
+
+#[test]
+fn below_the_large_scale_threshold_is_no_indicator_and_the_threshold_is_configurable() {
+    let (_, report) = run(&breach("  data email\n  subjects-affected 9999"));
+    assert!(!report.assessment.high_risk);
+    let config = Config {
+        large_scale: 500,
+        ..Config::default()
+    };
+    let (_, report) = run_with(&breach("  data email\n  subjects-affected 500"), "", config);
+    assert!(report.assessment.high_risk);
+}
+
+#[test]
+fn encryption_exception_needs_all_three_conditions() {
+    let (codes, report) = run(&breach(
+        "  affects payroll\n  encrypted { intact; backup; key-safe }",
+    ));
+    assert!(!report.assessment.authority.required);
+    assert!(!report.assessment.data_subjects.required);
+    assert_eq!(codes, ["N004"]);
+    for partial in ["intact; backup", "intact; key-safe", "backup; key-safe"] {
+        let (_, report) = run(&breach(&format!(
+            "  affects payroll\n  encrypted {{ {partial} }}"
+        )));
+        assert!(report.assessment.authority.required, "{partial}");
+        assert!(report.assessment.data_subjects.required, "{partial}");
+    }
+}
+
+#[test]
+fn trusted_recipient_alone_lifts_both_duties() {
+    let (codes, report) = run(&breach(
+        "  affects payroll\n  trusted-recipient \"the tax office returned the letter\"",
+    ));
+    assert!(!report.assessment.authority.required);
+    assert!(!report.assessment.data_subjects.required);
+    assert_eq!(codes, ["N004"]);
+}
+
+#[test]
+fn risk_unlikely_lifts_the_authority_duty_only() {
+    let (codes, report) = run(&breach("  affects newsletter\n  risk unlikely"));
+    assert!(!report.assessment.authority.required);
+    assert_eq!(codes, ["N004"]);
+}
+
+#[test]
+fn risk_unlikely_contradicted_by_the_data_is_flagged() {
+    let (codes, report) = run(&breach(
+        "  affects payroll\n  risk unlikely \"only internal staff saw it\"",
+    ));
+    assert!(codes.contains(&"N006".to_string()), "{codes:?}");
+    // People must still be informed: `risk unlikely` is not an exception to Art. 34.
+    assert!(report.assessment.data_subjects.required);
+}
+
+#[test]
+fn containment_lifts_the_people_duty_only() {
+    let (_, report) = run(&breach(
+        "  affects payroll\n  contained \"the file was removed within the hour\"",
+    ));
+    assert!(report.assessment.authority.required);
+    assert!(!report.assessment.data_subjects.required);
+}
+
+#[test]
+fn uavg_exceptions_lift_the_people_duty_only() {
+    for exception in ["public-interest", "others-privacy"] {
+        let (_, report) = run(&breach(&format!(
+            "  affects payroll\n  exception {exception}"
+        )));
+        assert!(report.assessment.authority.required, "{exception}");
+        assert!(!report.assessment.data_subjects.required, "{exception}");
+        assert!(
+            report.assessment.data_subjects.reasons[0].contains("UAVG art. 42"),
+            "{exception}"
+        );
+    }
+}
+
+#[test]
+fn dutch_financial_institutions_need_not_inform_people() {
+    let financial = BASE.replace(
+        "measures encryption }",
+        "measures encryption; financial-institution }",
+    );
+    let run_financial = |base: &str| {
+        let text = format!("{base}\n{}", breach("  affects payroll"));
+        let (sources, analysis) = support::check_files(&[("b.lawful", &text)]);
+        let settings = Settings {
+            config: Config::default(),
+            today: support::today(),
+        };
+        report::breaches(&analysis, &sources, &settings).remove(0)
+    };
+    let dutch = run_financial(&financial);
+    assert!(!dutch.assessment.data_subjects.required);
+    assert!(dutch.assessment.authority.required);
+    let belgian = run_financial(&financial.replace("country NL", "country BE"));
+    assert!(belgian.assessment.data_subjects.required);
+}
+
+#[test]
+fn disproportionate_effort_allows_a_public_communication() {
+    let (_, report) = run(&breach("  affects payroll\n  disproportionate-effort"));
+    assert!(report.assessment.data_subjects.required);
+    assert!(report.assessment.data_subjects.public_communication_allowed);
+}
+
+#[test]
+fn late_notification_needs_a_reason() {
+    let on_time = "  affects newsletter\n  notified-authority 2026-10-08T09:30+02:00";
+    let (codes, report) = run(&breach(on_time));
+    assert_eq!(
+        report.assessment.authority.on_time,
+        Some(true),
+        "exactly 72 hours is on time"
+    );
+    assert_eq!(codes, ["N004"]);
+
+    let late = "  affects newsletter\n  notified-authority 2026-10-08T09:31+02:00";
+    let (codes, report) = run(&breach(late));
+    assert_eq!(report.assessment.authority.on_time, Some(false));
+    assert_eq!(codes, ["N002", "N004"]);
+    assert!(report.unmet());
+
+    let (codes, report) = run(&breach(&format!(
+        "{late}\n  delay-reason \"forensic investigation first\""
+    )));
+    assert_eq!(codes, ["N004"]);
+    assert!(!report.unmet());
+}
+
+#[test]
+fn notification_times_compare_across_zones() {
+    // 07:30Z is 09:30+02:00 plus 72 hours exactly when written in UTC.
+    let (_, report) = run(&breach(
+        "  affects newsletter\n  notified-authority 2026-10-08T07:30Z",
+    ));
+    assert_eq!(report.assessment.authority.on_time, Some(true));
+    assert_eq!(
+        report.assessment.authority.hours_after_discovery,
+        Some(72.0)
+    );
+}
+
+#[test]
+fn the_register_entry_must_be_complete() {
+    let text = "breach b {\n  discovered 2026-10-05T09:30Z\n  facts \"f\"\n  affects newsletter\n  notified-authority 2026-10-05T12:00Z\n}";
+    let (codes, _) = run(text);
+    assert_eq!(codes, ["N004", "N005"]);
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let (_, report) = run(&breach(
+        "  affects payroll\n  notified-authority 2026-10-06T10:00+02:00",
+    ));
+    let json: serde_json::Value = serde_json::from_str(&report::breaches_json(&[report])).unwrap();
+    let b = &json["breaches"][0];
+    assert_eq!(b["breach"], "b");
+    assert_eq!(b["file"], "b.lawful");
+    assert_eq!(b["authority"]["required"], true);
+    assert_eq!(b["authority"]["deadline"], "2026-10-08T09:30+02:00");
+    assert_eq!(b["authority"]["on_time"], true);
+    assert_eq!(b["authority"]["hours_after_discovery"], 24.5);
+    assert_eq!(b["data_subjects"]["required"], true);
+    assert_eq!(b["high_risk"], true);
+    assert!(b["indicators"].as_array().unwrap().len() >= 2);
+}
