@@ -64,6 +64,10 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -177,6 +181,12 @@ fn check(
         Format::Json => out.write_all(
             diag::json::render(diagnostics, &workspace.sources, analysis.files).as_bytes(),
         ),
+        Format::Sarif => {
+            out.write_all(diag::sarif::render(diagnostics, &workspace.sources).as_bytes())
+        }
+        Format::Github => {
+            out.write_all(diag::github::render(diagnostics, &workspace.sources).as_bytes())
+        }
         Format::Human => {
             let color = match color {
                 Color::Always => true,

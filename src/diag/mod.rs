@@ -2,8 +2,10 @@
 //! SARIF or editor messages. Nothing here knows about a particular output except the
 //! renderer submodules.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::registry::{self, Severity};
 use crate::source::{FileId, Sources, Span};

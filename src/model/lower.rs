@@ -343,7 +343,7 @@ impl Cx<'_> {
             self.report(
                 Diagnostic::new(
                     "E013",
-                    first.span,
+                    stmt.span,
                     format!("expected a rule code, found {}", first.kind.describe()),
                 )
                 .with_help("write the code without quotes, e.g. `allow B005 \"…\"`"),
@@ -355,7 +355,7 @@ impl Cx<'_> {
             self.report(
                 Diagnostic::new(
                     "E013",
-                    first.span,
+                    stmt.span,
                     format!("unknown rule code `{code}` in `allow`"),
                 )
                 .with_suggestion(suggest::closest(&code.to_uppercase(), codes))
