@@ -7,6 +7,8 @@ use crate::source::{FileId, LineIndex, Span};
 use crate::suggest;
 use crate::time::Date;
 use std::collections::BTreeMap;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
 
 /// Language of generated documents and messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub struct Config {
     /// Per-code severity; `None` is `off`.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub large_scale: u64,
+    /// Where `sources` is written, so the shell can report a directory that does not exist.
+    pub sources_key: Option<Range<usize>>,
 }
 
 pub const DEFAULT_LARGE_SCALE: u64 = 10_000;
@@ -36,6 +40,7 @@ impl Default for Config {
             lang: Lang::En,
             rules: BTreeMap::new(),
             large_scale: DEFAULT_LARGE_SCALE,
+            sources_key: None,
         }
     }
 }
@@ -63,7 +68,7 @@ const WORKSPACE_KEYS: [&str; 3] = ["sources", "today", "lang"];
 
 /// Parses `lawful.toml`; `file` is its id in the source set, for E014 anchors.
 pub fn parse(text: &str, file: FileId) -> Result<(Config, Vec<Diagnostic>), ConfigError> {
-    let table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
+    let table = DeTable::parse(text).map_err(|error| {
         let index = LineIndex::new(text);
         let offset = error.span().map_or(0, |span| span.start);
         let at = index.line_col(text, offset);
@@ -74,28 +79,27 @@ pub fn parse(text: &str, file: FileId) -> Result<(Config, Vec<Diagnostic>), Conf
         }
     })?;
     let mut reader = Reader {
-        text,
         file,
         diagnostics: Vec::new(),
     };
     let mut config = Config::default();
-    for (section, value) in &table {
-        let Some(entries) = value.as_table() else {
-            let message = if SECTIONS.contains(&section.as_str()) {
+    for (key, value) in table.get_ref().iter() {
+        let section = key.get_ref().as_ref();
+        let Some(entries) = value.get_ref().as_table() else {
+            let message = if SECTIONS.contains(&section) {
                 format!("`{section}` must be a table: `[{section}]`")
             } else {
                 format!("unknown key `{section}`")
             };
-            reader.bad(None, section, message, suggest::closest(section, SECTIONS));
+            reader.bad(key.span(), message, suggest::closest(section, SECTIONS));
             continue;
         };
-        match section.as_str() {
+        match section {
             "workspace" => reader.workspace(entries, &mut config),
             "rules" => reader.rules(entries, &mut config),
             "breach" => reader.breach(entries, &mut config),
             _ => reader.bad(
-                None,
-                section,
+                key.span(),
                 format!("unknown section `[{section}]`"),
                 suggest::closest(section, SECTIONS),
             ),
@@ -104,60 +108,73 @@ pub fn parse(text: &str, file: FileId) -> Result<(Config, Vec<Diagnostic>), Conf
     Ok((config, reader.diagnostics))
 }
 
-struct Reader<'a> {
-    text: &'a str,
+struct Reader {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Reader<'_> {
-    fn bad(&mut self, section: Option<&str>, key: &str, message: String, suggestion: Option<&str>) {
-        let diagnostic = match key_span(self.text, section, key) {
-            Some(range) => Diagnostic::new("E014", Span::new(self.file, range), message),
-            None => Diagnostic::file("E014", self.file, message),
-        };
-        let diagnostic = diagnostic
-            .with_suggestion(suggestion)
-            .with_note("this setting falls back to its default");
-        self.diagnostics.push(diagnostic);
+/// How a TOML value reads in a message.
+fn show(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(text) => format!("\"{text}\""),
+        DeValue::Integer(n) => n.as_str().to_string(),
+        DeValue::Float(n) => n.as_str().to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => d.to_string(),
+        DeValue::Array(_) => "a list".to_string(),
+        DeValue::Table(_) => "a table".to_string(),
+    }
+}
+
+impl Reader {
+    fn bad(&mut self, key: Range<usize>, message: String, suggestion: Option<&str>) {
+        self.diagnostics.push(
+            Diagnostic::new("E014", Span::new(self.file, key), message)
+                .with_suggestion(suggestion)
+                .with_note("this setting falls back to its default"),
+        );
     }
 
-    fn workspace(&mut self, entries: &toml::Table, config: &mut Config) {
-        for (key, value) in entries {
-            match key.as_str() {
-                "sources" => match value.as_array().and_then(|items| {
-                    items
-                        .iter()
-                        .map(|item| item.as_str().map(str::to_string))
-                        .collect::<Option<Vec<_>>>()
-                }) {
-                    Some(sources) if !sources.is_empty() => {
-                        if let Some(bad) = sources
+    fn workspace(&mut self, entries: &DeTable<'_>, config: &mut Config) {
+        for (key, value) in entries.iter() {
+            let name = key.get_ref().as_ref();
+            let value = value.get_ref();
+            match name {
+                "sources" => {
+                    let sources = value.as_array().and_then(|items| {
+                        items
                             .iter()
-                            .find(|s| s.starts_with('/') || s.split(['/', '\\']).any(|p| p == ".."))
-                        {
-                            self.bad(
-                                Some("workspace"),
-                                key,
-                                format!("source directory `{bad}` lies outside the workspace"),
-                                None,
-                            );
-                        } else {
-                            config.sources = sources;
+                            .map(|item| item.get_ref().as_str().map(str::to_string))
+                            .collect::<Option<Vec<_>>>()
+                    });
+                    match sources {
+                        Some(sources) if !sources.is_empty() => {
+                            let outside = sources.iter().find(|s| {
+                                s.starts_with('/') || s.split(['/', '\\']).any(|part| part == "..")
+                            });
+                            if let Some(outside) = outside {
+                                self.bad(
+                                    key.span(),
+                                    format!("source directory `{outside}` lies outside the workspace"),
+                                    None,
+                                );
+                            } else {
+                                config.sources = sources;
+                                config.sources_key = Some(key.span());
+                            }
                         }
+                        _ => self.bad(
+                            key.span(),
+                            "`sources` must be a non-empty list of directories, e.g. `[\"policies\"]`"
+                                .to_string(),
+                            None,
+                        ),
                     }
-                    _ => self.bad(
-                        Some("workspace"),
-                        key,
-                        "`sources` must be a non-empty list of directories, e.g. `[\"policies\"]`"
-                            .to_string(),
-                        None,
-                    ),
-                },
+                }
                 "today" => {
                     let date = match value {
-                        toml::Value::String(text) => Date::parse(text),
-                        toml::Value::Datetime(datetime) if datetime.time.is_none() => {
+                        DeValue::String(text) => Date::parse(text),
+                        DeValue::Datetime(datetime) if datetime.time.is_none() => {
                             datetime.date.and_then(|d| {
                                 Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
                             })
@@ -167,9 +184,11 @@ impl Reader<'_> {
                     match date {
                         Some(date) => config.today = Some(date),
                         None => self.bad(
-                            Some("workspace"),
-                            key,
-                            format!("`today` must be a date such as \"2026-11-22\", found {value}"),
+                            key.span(),
+                            format!(
+                                "`today` must be a date such as \"2026-11-22\", found {}",
+                                show(value)
+                            ),
                             None,
                         ),
                     }
@@ -178,33 +197,32 @@ impl Reader<'_> {
                     Some("en") => config.lang = Lang::En,
                     Some("nl") => config.lang = Lang::Nl,
                     _ => self.bad(
-                        Some("workspace"),
-                        key,
-                        format!("`lang` must be \"en\" or \"nl\", found {value}"),
+                        key.span(),
+                        format!("`lang` must be \"en\" or \"nl\", found {}", show(value)),
                         value
                             .as_str()
                             .and_then(|v| suggest::closest(v, ["en", "nl"])),
                     ),
                 },
                 _ => self.bad(
-                    Some("workspace"),
-                    key,
-                    format!("unknown key `{key}` in `[workspace]`"),
-                    suggest::closest(key, WORKSPACE_KEYS),
+                    key.span(),
+                    format!("unknown key `{name}` in `[workspace]`"),
+                    suggest::closest(name, WORKSPACE_KEYS),
                 ),
             }
         }
     }
 
-    fn rules(&mut self, entries: &toml::Table, config: &mut Config) {
-        for (key, value) in entries {
-            let Some(rule) = registry::lookup(key) else {
+    fn rules(&mut self, entries: &DeTable<'_>, config: &mut Config) {
+        for (key, value) in entries.iter() {
+            let name = key.get_ref().as_ref();
+            let value = value.get_ref();
+            let Some(rule) = registry::lookup(name) else {
                 let codes = registry::all().iter().map(|rule| rule.code);
                 self.bad(
-                    Some("rules"),
-                    key,
-                    format!("unknown rule code `{key}`"),
-                    suggest::closest(&key.to_uppercase(), codes),
+                    key.span(),
+                    format!("unknown rule code `{name}`"),
+                    suggest::closest(&name.to_uppercase(), codes),
                 );
                 continue;
             };
@@ -216,9 +234,11 @@ impl Reader<'_> {
                 _ => {
                     let levels = ["error", "warning", "info", "off"];
                     self.bad(
-                        Some("rules"),
-                        key,
-                        format!("`{key}` must be \"error\", \"warning\", \"info\" or \"off\", found {value}"),
+                        key.span(),
+                        format!(
+                            "`{name}` must be \"error\", \"warning\", \"info\" or \"off\", found {}",
+                            show(value)
+                        ),
                         value.as_str().and_then(|v| suggest::closest(v, levels)),
                     );
                     continue;
@@ -228,62 +248,32 @@ impl Reader<'_> {
         }
     }
 
-    fn breach(&mut self, entries: &toml::Table, config: &mut Config) {
-        for (key, value) in entries {
-            match (key.as_str(), value.as_integer()) {
-                ("large-scale", Some(n)) if n > 0 => config.large_scale = n.unsigned_abs(),
+    fn breach(&mut self, entries: &DeTable<'_>, config: &mut Config) {
+        for (key, value) in entries.iter() {
+            let name = key.get_ref().as_ref();
+            let value = value.get_ref();
+            let number = value
+                .as_integer()
+                .filter(|n| n.radix() == 10)
+                .and_then(|n| n.as_str().replace('_', "").parse::<u64>().ok());
+            match (name, number) {
+                ("large-scale", Some(n)) if n > 0 => config.large_scale = n,
                 ("large-scale", _) => self.bad(
-                    Some("breach"),
-                    key,
-                    format!("`large-scale` must be a positive whole number, found {value}"),
+                    key.span(),
+                    format!(
+                        "`large-scale` must be a positive whole number, found {}",
+                        show(value)
+                    ),
                     None,
                 ),
                 _ => self.bad(
-                    Some("breach"),
-                    key,
-                    format!("unknown key `{key}` in `[breach]`"),
-                    suggest::closest(key, ["large-scale"]),
+                    key.span(),
+                    format!("unknown key `{name}` in `[breach]`"),
+                    suggest::closest(name, ["large-scale"]),
                 ),
             }
         }
     }
-}
-
-/// Finds where `key` is written inside `[section]` (or at the top level for `None`), so E014
-/// can point at it. The TOML is already known to be valid; this only needs the common forms.
-pub(crate) fn key_span(
-    text: &str,
-    section: Option<&str>,
-    key: &str,
-) -> Option<std::ops::Range<usize>> {
-    let mut current: Option<String> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if let Some(header) = trimmed.strip_prefix('[') {
-            let name = header
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"');
-            if section.is_none() && name == key {
-                return Some(offset + indent + 1..offset + indent + 1 + key.len());
-            }
-            current = Some(name.to_string());
-        } else if current.as_deref() == section {
-            for quoted in [key.to_string(), format!("\"{key}\"")] {
-                if let Some(rest) = trimmed.strip_prefix(&quoted)
-                    && rest.trim_start().starts_with('=')
-                {
-                    return Some(offset + indent..offset + indent + quoted.len());
-                }
-            }
-        }
-        offset += line.len();
-    }
-    None
 }
 
 #[cfg(test)]

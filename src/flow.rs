@@ -7,8 +7,10 @@
 //! Complexity, with V nodes, E edges and C data categories:
 //! * activity holdings: one pass over the strongly connected components of the `reuses`
 //!   graph in topological order, O((V + E) · C);
-//! * data reaching parties and systems: a worklist over recipient, hosting and subprocessor
-//!   edges; each party's sets only grow, so O(E · (C + A)) for A activities;
+//! * data reaching parties and systems: direct edges, then one pass over the strongly
+//!   connected components of the subprocessor graph in topological order, each component's
+//!   set built once from its members and its upstream components: O((P + E) · (C + A)) for
+//!   P parties and A activities, with a cycle of processors sharing one set;
 //! * origins of an activity (P001): one backward traversal per `reuses` statement of the
 //!   activity, O(V + E) each, never enumerating paths.
 
@@ -56,10 +58,10 @@ pub struct Flow {
     activity_nodes: Vec<NodeIndex>,
     /// Per activity: its own data plus what reaches it through `reuses`, expanded.
     pub holdings: Vec<BTreeSet<String>>,
-    /// Per party: the data that reaches it, empty when none does.
-    pub party_data: Vec<BTreeSet<String>>,
-    /// Per party: the activities whose data reaches it (directly or via processors).
-    pub party_activities: Vec<BTreeSet<usize>>,
+    /// Per party: its component of the subprocessor graph, an index into `reaching`.
+    party_component: Vec<usize>,
+    /// Per component of the subprocessor graph: what reaches its parties.
+    reaching: Vec<Reaching>,
     /// Per system: the activities storing data in it.
     pub system_activities: Vec<BTreeSet<usize>>,
 }
@@ -113,39 +115,23 @@ impl Flow {
             }
         }
 
-        // Data reaching parties and systems, propagated through hosts and subprocessors.
-        let mut party_data = vec![BTreeSet::new(); model.parties.len()];
-        let mut party_activities = vec![BTreeSet::new(); model.parties.len()];
+        // Data reaching parties directly: as recipients, and as hosts of systems in use.
+        let mut direct_data = vec![BTreeSet::new(); model.parties.len()];
+        let mut direct_activities = vec![BTreeSet::new(); model.parties.len()];
         let mut system_data = vec![BTreeSet::new(); model.systems.len()];
         let mut system_activities = vec![BTreeSet::new(); model.systems.len()];
-        let mut worklist: VecDeque<usize> = VecDeque::new();
-        let reach = |party: usize,
-                     data: &BTreeSet<String>,
-                     activities: &BTreeSet<usize>,
-                     worklist: &mut VecDeque<usize>,
-                     party_data: &mut Vec<BTreeSet<String>>,
-                     party_activities: &mut Vec<BTreeSet<usize>>| {
-            let before = (party_data[party].len(), party_activities[party].len());
-            party_data[party].extend(data.iter().cloned());
-            party_activities[party].extend(activities.iter().copied());
-            // A party reached with no categories (an activity with no data) is still reached.
-            if before != (party_data[party].len(), party_activities[party].len())
-                || before == (0, 0)
-            {
-                worklist.push_back(party);
-            }
-        };
         for (a, activity) in model.activities.iter().enumerate() {
-            let just_a: BTreeSet<usize> = [a].into();
             for recipient in &activity.recipients {
                 if let Some(p) = model.position(Kind::Party, &recipient.party.name) {
-                    let data = match &recipient.data {
+                    let data: BTreeSet<String> = match &recipient.data {
                         Some(refs) => model
                             .expand_data(refs.iter().map(|r| r.name.as_str()))
                             .into_iter()
                             .collect(),
                         None => holdings[a].clone(),
                     };
+                    direct_data[p].extend(data.iter().cloned());
+                    direct_activities[p].insert(a);
                     graph.add_edge(
                         activity_nodes[a],
                         party_nodes[p],
@@ -153,16 +139,8 @@ impl Flow {
                             kind: EdgeKind::Recipient {
                                 stmt: recipient.stmt,
                             },
-                            data: data.clone(),
+                            data,
                         },
-                    );
-                    reach(
-                        p,
-                        &data,
-                        &just_a,
-                        &mut worklist,
-                        &mut party_data,
-                        &mut party_activities,
                     );
                 }
             }
@@ -188,6 +166,8 @@ impl Flow {
             if let Some(host) = &system.hosted_by
                 && let Some(p) = model.position(Kind::Party, &host.value.name)
             {
+                direct_data[p].extend(system_data[s].iter().cloned());
+                direct_activities[p].extend(system_activities[s].iter().copied());
                 graph.add_edge(
                     system_nodes[s],
                     party_nodes[p],
@@ -196,42 +176,55 @@ impl Flow {
                         data: system_data[s].clone(),
                     },
                 );
-                let activities = system_activities[s].clone();
-                reach(
-                    p,
-                    &system_data[s],
-                    &activities,
-                    &mut worklist,
-                    &mut party_data,
-                    &mut party_activities,
-                );
             }
         }
-        let mut reached = vec![false; model.parties.len()];
-        while let Some(p) = worklist.pop_front() {
-            reached[p] = true;
-            let data = party_data[p].clone();
-            let activities = party_activities[p].clone();
-            for statement in &model.parties[p].subprocessors {
+
+        // Everything a processor receives flows on to its subprocessors. One pass over the
+        // strongly connected components of the subprocessor graph, sources first; a cycle of
+        // processors shares one set, so no set is propagated more than once per edge.
+        let mut sub_graph: DiGraph<usize, ()> = DiGraph::new();
+        let sub_nodes: Vec<NodeIndex> = (0..model.parties.len())
+            .map(|p| sub_graph.add_node(p))
+            .collect();
+        for (p, party) in model.parties.iter().enumerate() {
+            for statement in &party.subprocessors {
                 for sub in &statement.parties {
-                    if let Some(q) = model.position(Kind::Party, &sub.name)
-                        && q != p
-                    {
-                        reach(
-                            q,
-                            &data,
-                            &activities,
-                            &mut worklist,
-                            &mut party_data,
-                            &mut party_activities,
-                        );
+                    if let Some(q) = model.position(Kind::Party, &sub.name) {
+                        sub_graph.add_edge(sub_nodes[p], sub_nodes[q], ());
                     }
                 }
             }
         }
+        let components = petgraph::algo::tarjan_scc(&sub_graph);
+        let mut component_of = vec![0; model.parties.len()];
+        for (c, members) in components.iter().enumerate() {
+            for node in members {
+                component_of[sub_graph[*node]] = c;
+            }
+        }
+        let mut reaching = vec![Reaching::default(); components.len()];
+        // tarjan_scc lists sinks first; data flows from sources, so walk it reversed.
+        for c in (0..components.len()).rev() {
+            let mut set = Reaching::default();
+            for node in &components[c] {
+                let p = sub_graph[*node];
+                set.data.extend(direct_data[p].iter().cloned());
+                set.activities.extend(direct_activities[p].iter().copied());
+                for upstream in sub_graph.neighbors_directed(*node, petgraph::Direction::Incoming) {
+                    let from = component_of[sub_graph[upstream]];
+                    if from != c {
+                        set.data.extend(reaching[from].data.iter().cloned());
+                        set.activities
+                            .extend(reaching[from].activities.iter().copied());
+                    }
+                }
+            }
+            reaching[c] = set;
+        }
         // Subprocessor edges, only out of parties that data reaches.
         for (p, party) in model.parties.iter().enumerate() {
-            if !reached[p] {
+            let from = &reaching[component_of[p]];
+            if from.activities.is_empty() {
                 continue;
             }
             for statement in &party.subprocessors {
@@ -244,7 +237,7 @@ impl Flow {
                                 kind: EdgeKind::Subprocessing {
                                     stmt: statement.stmt,
                                 },
-                                data: party_data[p].clone(),
+                                data: from.data.clone(),
                             },
                         );
                     }
@@ -255,15 +248,25 @@ impl Flow {
             graph,
             activity_nodes,
             holdings,
-            party_data,
-            party_activities,
+            party_component: component_of,
+            reaching,
             system_activities,
         }
     }
 
     /// Whether any data (or any activity) reaches the party.
     pub fn reaches_party(&self, party: usize) -> bool {
-        !self.party_activities[party].is_empty()
+        !self.party_activities(party).is_empty()
+    }
+
+    /// The data categories that reach a party, directly or through processors upstream.
+    pub fn party_data(&self, party: usize) -> &BTreeSet<String> {
+        &self.reaching[self.party_component[party]].data
+    }
+
+    /// The activities whose data reaches a party, directly or through processors upstream.
+    pub fn party_activities(&self, party: usize) -> &BTreeSet<usize> {
+        &self.reaching[self.party_component[party]].activities
     }
 
     pub fn reaches_system(&self, system: usize) -> bool {
@@ -360,6 +363,13 @@ impl Flow {
                 .as_ref()
                 .is_some_and(|c| !c.measures.is_empty())
     }
+}
+
+/// What reaches one component of the subprocessor graph.
+#[derive(Clone, Debug, Default)]
+struct Reaching {
+    data: BTreeSet<String>,
+    activities: BTreeSet<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

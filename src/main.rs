@@ -266,45 +266,50 @@ fn explain(code: &str) -> ExitCode {
             .unwrap_or_else(|| "; `lawful rules` lists every code".to_string());
         return usage_error(&format!("unknown rule code `{code}`{hint}"));
     };
-    println!("{}", rule.explain.trim_end());
-    println!(
-        "\nStandard library facts (countries, adequacy decisions) last checked: {}",
+    emit(&format!(
+        "{}\n\nStandard library facts (countries, adequacy decisions) last checked: {}\n",
+        rule.explain.trim_end(),
         stdlib::facts_checked()
-    );
-    ExitCode::SUCCESS
+    ))
 }
 
 fn rules(format: CatalogFormat) -> ExitCode {
-    match format {
+    let text = match format {
         CatalogFormat::Json => {
             let json = serde_json::json!({
                 "version": 1,
                 "facts_checked": stdlib::facts_checked(),
                 "rules": registry::all(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
         }
         CatalogFormat::Human => {
+            let mut text = String::new();
             for rule in registry::all() {
-                println!(
-                    "{}  {:<7}  {:<40}  {:<22}  {}",
+                text.push_str(&format!(
+                    "{}  {:<7}  {:<40}  {:<22}  {}\n",
                     rule.code,
                     rule.severity.as_str(),
                     rule.name,
                     rule.article,
                     rule.summary
-                );
+                ));
             }
-            println!(
-                "\nStandard library facts last checked: {}",
+            text + &format!(
+                "\nStandard library facts last checked: {}\n",
                 stdlib::facts_checked()
-            );
+            )
         }
+    };
+    emit(&text)
+}
+
+/// Writes to stdout; a closed pipe (`lawful rules | head`) ends quietly instead of panicking.
+fn emit(text: &str) -> ExitCode {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(EXIT_USAGE),
     }
-    ExitCode::SUCCESS
 }
 
 /// Today's date from the system clock (UTC).

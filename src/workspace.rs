@@ -73,15 +73,31 @@ pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Workspace, LoadError> {
         })?;
         config = parsed;
         diagnostics.extend(problems);
-        for source in &config.sources {
-            if !root.join(source).is_dir() {
-                let span = config::key_span(&text, Some("workspace"), "sources");
-                let message = format!("source directory `{source}` does not exist");
-                diagnostics.push(match span {
-                    Some(range) => Diagnostic::new("E014", Span::new(id, range), message),
-                    None => Diagnostic::file("E014", id, message),
-                });
-            }
+        let missing: Vec<&String> = config
+            .sources
+            .iter()
+            .filter(|s| !root.join(s).is_dir())
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "source director{} {} not exist",
+                if missing.len() == 1 { "y" } else { "ies" },
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if missing.len() == 1 { " does" } else { " do" }
+            );
+            let diagnostic = match &config.sources_key {
+                Some(range) => Diagnostic::new("E014", Span::new(id, range.clone()), message),
+                None => Diagnostic::file("E014", id, message),
+            };
+            diagnostics.push(
+                diagnostic
+                    .with_note("`sources` falls back to its default, the workspace directory"),
+            );
+            config.sources = Config::default().sources;
         }
     }
 

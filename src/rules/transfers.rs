@@ -131,7 +131,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
                 not_needed(transfer, &country.name, out);
             }
-            let users = cx.flow.party_activities[p]
+            let users = cx
+                .flow
+                .party_activities(p)
                 .iter()
                 .map(|a| &model.activities[*a]);
             derogation_occasional(transfer, users, out);
