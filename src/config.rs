@@ -130,7 +130,10 @@ impl Reader {
     fn bad(&mut self, key: Range<usize>, message: String, suggestion: Option<&str>) {
         self.diagnostics.push(
             Diagnostic::new("E014", Span::new(self.file, key), message)
-                .with_suggestion(suggestion)
+                .with_suggestion_or(
+                    suggestion,
+                    "see the `lawful.toml` section of the README for every key and value",
+                )
                 .with_note("this setting falls back to its default"),
         );
     }

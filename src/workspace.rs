@@ -95,7 +95,8 @@ pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Workspace, LoadError> {
             };
             diagnostics.push(
                 diagnostic
-                    .with_note("`sources` falls back to its default, the workspace directory"),
+                    .with_note("`sources` falls back to its default, the workspace directory")
+                    .with_help("create the directory, or correct its name in `sources`"),
             );
             config.sources = Config::default().sources;
         }

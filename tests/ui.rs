@@ -77,6 +77,16 @@ fn ui_fixtures() {
             })
             .collect();
         actual.sort();
+        for d in &analysis.diagnostics {
+            if d.help.as_deref().is_none_or(str::is_empty) {
+                failures.push(format!(
+                    "{}: {} has no help line: {}",
+                    path.file_name().unwrap().to_string_lossy(),
+                    d.code,
+                    d.message
+                ));
+            }
+        }
         if actual != expectations.expected {
             failures.push(format!(
                 "{}:\n  expected {:?}\n  actual   {:?}\n{}",

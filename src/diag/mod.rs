@@ -81,6 +81,18 @@ impl Diagnostic {
         self
     }
 
+    /// "Did you mean" help when a suggestion exists, else the fallback help.
+    pub fn with_suggestion_or(
+        self,
+        suggestion: Option<&str>,
+        fallback: impl Into<String>,
+    ) -> Diagnostic {
+        match suggestion {
+            Some(name) => self.with_help(format!("did you mean `{name}`?")),
+            None => self.with_help(fallback),
+        }
+    }
+
     /// Adds "did you mean" help when a suggestion exists.
     pub fn with_suggestion(self, suggestion: Option<&str>) -> Diagnostic {
         match suggestion {

@@ -358,8 +358,10 @@ impl Cx<'_> {
                     stmt.span,
                     format!("unknown rule code `{code}` in `allow`"),
                 )
-                .with_suggestion(suggest::closest(&code.to_uppercase(), codes))
-                .with_note("`lawful rules` lists every code"),
+                .with_suggestion_or(
+                    suggest::closest(&code.to_uppercase(), codes),
+                    "`lawful rules` lists every code",
+                ),
             );
             return None;
         };
@@ -462,9 +464,13 @@ impl Cx<'_> {
                         other.describe()
                     ),
                 );
-                if let ValueKind::Word(word) = other {
-                    diagnostic = diagnostic.with_help(format!("put it in quotes: `\"{word}\"`"));
-                }
+                diagnostic = match other {
+                    ValueKind::Word(word) => {
+                        diagnostic.with_help(format!("put it in quotes: `\"{word}\"`"))
+                    }
+                    _ => diagnostic
+                        .with_help(format!("write text in quotes: `{} \"…\"`", stmt.key.text)),
+                };
                 self.report(diagnostic);
                 None
             }
@@ -484,15 +490,21 @@ impl Cx<'_> {
                 None
             }
             other => {
-                self.report(Diagnostic::new(
-                    "E003",
-                    value.span,
-                    format!(
-                        "`{}` expects a number, found {}",
-                        stmt.key.text,
-                        other.describe()
-                    ),
-                ));
+                self.report(
+                    Diagnostic::new(
+                        "E003",
+                        value.span,
+                        format!(
+                            "`{}` expects a number, found {}",
+                            stmt.key.text,
+                            other.describe()
+                        ),
+                    )
+                    .with_help(format!(
+                        "write a whole number, e.g. `{} 120`",
+                        stmt.key.text
+                    )),
+                );
                 None
             }
         }
@@ -660,11 +672,14 @@ impl Cx<'_> {
             }
         }
         if out.is_empty() {
-            self.report(Diagnostic::new(
-                "E003",
-                stmt.key.span,
-                format!("`{}` needs at least one value", stmt.key.text),
-            ));
+            self.report(
+                Diagnostic::new(
+                    "E003",
+                    stmt.key.span,
+                    format!("`{}` needs at least one value", stmt.key.text),
+                )
+                .with_help("write the values after the key, separated by `,`"),
+            );
         }
         out
     }
@@ -939,7 +954,7 @@ impl Cx<'_> {
                                 "E003",
                                 value.span,
                                 format!("`certified` expects a certification name such as `dpf`, found {}", other.describe()),
-                            )),
+                            ).with_help("write the name without quotes, e.g. `certified dpf`")),
                         }
                     }
                 }
@@ -1045,11 +1060,14 @@ impl Cx<'_> {
                 ),
             }
             if let Some(extra) = values.get(2) {
-                self.report(Diagnostic::new(
-                    "E003",
-                    extra.span,
-                    "`transfer` takes a mechanism and at most one ground",
-                ));
+                self.report(
+                    Diagnostic::new(
+                        "E003",
+                        extra.span,
+                        "`transfer` takes a mechanism and at most one ground",
+                    )
+                    .with_help("write e.g. `transfer derogation explicit-consent`"),
+                );
             }
         } else if let Some(extra) = values.get(1) {
             self.report(
@@ -1126,11 +1144,16 @@ impl Cx<'_> {
                                 self.string_value(stmt, reference);
                             }
                             if let Some(extra) = values.get(2) {
-                                self.report(Diagnostic::new(
-                                    "E003",
-                                    extra.span,
-                                    "`exception` takes a ground and an optional reference",
-                                ));
+                                self.report(
+                                    Diagnostic::new(
+                                        "E003",
+                                        extra.span,
+                                        "`exception` takes a ground and an optional reference",
+                                    )
+                                    .with_help(
+                                        "write e.g. `exception health-care \"UAVG art. 30(3)\"`",
+                                    ),
+                                );
                             }
                         }
                         None => self.report(
@@ -1344,14 +1367,17 @@ impl Cx<'_> {
                 let event = match &event.kind {
                     ValueKind::Word(word) | ValueKind::Str(word) => word.clone(),
                     other => {
-                        self.report(Diagnostic::new(
-                            "E003",
-                            event.span,
-                            format!(
-                                "expected the event that starts the period, found {}",
-                                other.describe()
-                            ),
-                        ));
+                        self.report(
+                            Diagnostic::new(
+                                "E003",
+                                event.span,
+                                format!(
+                                    "expected the event that starts the period, found {}",
+                                    other.describe()
+                                ),
+                            )
+                            .with_help("write e.g. `retention 2 years after last-contact`"),
+                        );
                         return None;
                     }
                 };
@@ -1509,7 +1535,7 @@ impl Cx<'_> {
                 "E003",
                 value.span,
                 "`automated-decision` takes a block, not values",
-            ));
+            ).with_help("write `automated-decision { effect significant; exception contract; safeguards human-intervention, express-view, contest }`"));
         }
         for inner in self.sub_block(stmt, &DECISION_KEYS, decl) {
             match inner.key.text.as_str() {
@@ -1677,11 +1703,14 @@ impl Cx<'_> {
         self.no_block(stmt);
         let values: Vec<&Value> = stmt.values().collect();
         let first = values.first().copied().or_else(|| {
-            self.report(Diagnostic::new(
-                "E003",
-                stmt.key.span,
-                "`adequacy` needs `full` or `partial`",
-            ));
+            self.report(
+                Diagnostic::new(
+                    "E003",
+                    stmt.key.span,
+                    "`adequacy` needs `full` or `partial`",
+                )
+                .with_help("e.g. `adequacy full since 2021-06-28`"),
+            );
             None
         })?;
         let full = match &first.kind {
@@ -1714,14 +1743,17 @@ impl Cx<'_> {
                     ValueKind::Word(certification) => {
                         adequacy.requires = Some(certification.clone())
                     }
-                    other => self.report(Diagnostic::new(
-                        "E003",
-                        value.span,
-                        format!(
-                            "`requires` expects a certification name, found {}",
-                            other.describe()
-                        ),
-                    )),
+                    other => self.report(
+                        Diagnostic::new(
+                            "E003",
+                            value.span,
+                            format!(
+                                "`requires` expects a certification name, found {}",
+                                other.describe()
+                            ),
+                        )
+                        .with_help("e.g. `requires dpf`"),
+                    ),
                 },
                 _ => {
                     self.report(
@@ -1823,11 +1855,14 @@ impl Cx<'_> {
                             });
                         }
                     } else {
-                        self.report(Diagnostic::new(
-                            "E003",
-                            stmt.key.span,
-                            "`risk` needs `unlikely` or `high`",
-                        ));
+                        self.report(
+                            Diagnostic::new(
+                                "E003",
+                                stmt.key.span,
+                                "`risk` needs `unlikely` or `high`",
+                            )
+                            .with_help("write `risk unlikely` or `risk high \"why\"`"),
+                        );
                     }
                 }
                 "exception" => {

@@ -355,6 +355,9 @@ fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
         "N004",
         breach.header.name_span,
         format!("breach `{}`: {authority}; {subjects}", breach.header.name),
+    )
+    .with_help(
+        "`lawful breach` shows the full verdict: deadlines, indicators and whether they were met",
     );
     for reason in &assessment.authority.reasons {
         diagnostic = diagnostic.with_note(format!("authority: {reason}"));

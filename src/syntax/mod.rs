@@ -429,7 +429,10 @@ fn syntax_error(
     if found == "`,`" || found == "end of line" && expected.contains(&"a value") {
         return diagnostic.with_help("remove the extra `,`, or add the missing value after it");
     }
-    diagnostic
+    diagnostic.with_help(match context {
+        Context::Declaration => "check the spelling and the braces on this line",
+        Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
+    })
 }
 
 /// What the user wrote at the error position, for "found …", and how many bytes it covers.
