@@ -1408,23 +1408,31 @@ impl Cx<'_> {
         Some(retention)
     }
 
-    fn recipient(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Vec<RecipientStmt> {
+    /// The targets of a `recipient` or `reuses` statement: one name with a block, or a list
+    /// without one (each an edge of its own).
+    fn edge_targets(&mut self, stmt: &Stmt, kind: Kind) -> Vec<Ref> {
+        let key = stmt.key.text.as_str();
         let values = self.list_values(stmt);
         if stmt.block.is_some() && values.len() > 1 {
             self.report(
                 Diagnostic::new(
                     "E003",
                     values[1].span,
-                    "a `recipient` with a block names one party",
+                    format!("a `{key}` with a block names one {kind}"),
                 )
-                .with_help("write one `recipient` statement per party"),
+                .with_help(format!("write one `{key}` statement per {kind}")),
             );
         }
-        let parties: Vec<Ref> = values
+        let limit = if stmt.block.is_some() { 1 } else { usize::MAX };
+        values
             .iter()
-            .take(if stmt.block.is_some() { 1 } else { usize::MAX })
-            .filter_map(|value| self.reference("recipient", value, Kind::Party))
-            .collect();
+            .take(limit)
+            .filter_map(|value| self.reference(key, value, kind))
+            .collect()
+    }
+
+    fn recipient(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Vec<RecipientStmt> {
+        let parties = self.edge_targets(stmt, Kind::Party);
         let mut data = None;
         let mut basis = None;
         let mut compatible = None;
@@ -1454,22 +1462,7 @@ impl Cx<'_> {
     }
 
     fn reuses(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Vec<ReuseStmt> {
-        let values = self.list_values(stmt);
-        if stmt.block.is_some() && values.len() > 1 {
-            self.report(
-                Diagnostic::new(
-                    "E003",
-                    values[1].span,
-                    "a `reuses` with a block names one activity",
-                )
-                .with_help("write one `reuses` statement per activity"),
-            );
-        }
-        let activities: Vec<Ref> = values
-            .iter()
-            .take(if stmt.block.is_some() { 1 } else { usize::MAX })
-            .filter_map(|value| self.reference("reuses", value, Kind::Activity))
-            .collect();
+        let activities = self.edge_targets(stmt, Kind::Activity);
         let mut data = None;
         let mut compatible = None;
         for inner in self.sub_block(stmt, &REUSES_KEYS, decl) {
