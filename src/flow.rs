@@ -55,7 +55,6 @@ pub struct Edge {
 #[derive(Debug)]
 pub struct Flow {
     pub graph: DiGraph<Node, Edge>,
-    activity_nodes: Vec<NodeIndex>,
     /// Per activity: its own data plus what reaches it through `reuses`, expanded.
     pub holdings: Vec<BTreeSet<String>>,
     /// Per party: its component of the subprocessor graph, an index into `reaching`.
@@ -246,7 +245,6 @@ impl Flow {
         }
         Flow {
             graph,
-            activity_nodes,
             holdings,
             party_component: component_of,
             reaching,
@@ -273,10 +271,14 @@ impl Flow {
         !self.system_activities[system].is_empty()
     }
 
-    /// The activities from which data reaches activity `b` through `reuses` edges, each with
-    /// the index (into `b`'s `reuses`) of the first statement of `b` through which it arrives
-    /// and whether an Art. 6(4) `compatible` block covering `b`'s purpose lies on some path.
-    /// O(r · (V + E)) for r reuse statements of `b`.
+    /// The activities whose collected data reaches activity `b` through `reuses` edges, each
+    /// with the index (into `b`'s `reuses`) of the first statement it arrives by and whether
+    /// an Art. 6(4) `compatible` block held by an activity with `b`'s purpose lies on some path.
+    ///
+    /// Walks backwards from each `reuses` statement of `b`, carrying the data categories that
+    /// can still reach `b` (a `data` block on an edge narrows them). An activity is an origin
+    /// when some category it holds is among those: its data travels on to `b`. A (node, covered) state is
+    /// revisited only when its set grows, so each statement costs O((V + E) · C).
     pub fn origins(&self, model: &Model, b: usize) -> BTreeMap<usize, Origin> {
         let purpose_of = |i: usize| {
             model.activities[i]
@@ -290,37 +292,54 @@ impl Flow {
             let Some(start) = model.position(Kind::Activity, &reuse.activity.name) else {
                 continue;
             };
-            // State: (activity, whether a covering `compatible` lies between it and b).
-            let covered_first = reuse.compatible.is_some();
-            let mut seen: BTreeSet<(usize, bool)> = BTreeSet::new();
-            let mut queue = VecDeque::from([(start, covered_first)]);
-            while let Some((a, covered)) = queue.pop_front() {
-                if !seen.insert((a, covered)) {
-                    continue;
-                }
-                let entry = origins.entry(a).or_insert(Origin {
-                    first_reuse: first,
-                    compatible_on_path: false,
-                });
-                entry.compatible_on_path |= covered;
-                for edge in self
-                    .graph
-                    .edges_directed(self.activity_nodes[a], petgraph::Direction::Incoming)
-                {
-                    let EdgeKind::Reuse { .. } = edge.weight().kind else {
-                        continue;
-                    };
-                    let Node::Activity(upstream) =
-                        self.graph[petgraph::visit::EdgeRef::source(&edge)]
+            // What may reach b through this statement, per (activity, covered).
+            let mut demand: BTreeMap<(usize, bool), BTreeSet<String>> = BTreeMap::new();
+            let initial = reuse_data(model, reuse, &self.holdings[start]);
+            let mut queue = VecDeque::new();
+            if !initial.is_empty() {
+                let state = (start, reuse.compatible.is_some());
+                demand.insert(state, initial);
+                queue.push_back(state);
+            }
+            while let Some((x, covered)) = queue.pop_front() {
+                let wanted = demand[&(x, covered)].clone();
+                for upstream_reuse in &model.activities[x].reuses {
+                    let Some(u) = model.position(Kind::Activity, &upstream_reuse.activity.name)
                     else {
                         continue;
                     };
-                    let reuse_stmt = model.activities[a].reuses.iter().find(|r| {
-                        model.position(Kind::Activity, &r.activity.name) == Some(upstream)
+                    let passes: BTreeSet<String> = match &upstream_reuse.data {
+                        Some(refs) => {
+                            let allowed = model.expand_data(refs.iter().map(|r| r.name.as_str()));
+                            wanted
+                                .iter()
+                                .filter(|d| allowed.contains(d))
+                                .cloned()
+                                .collect()
+                        }
+                        None => wanted.clone(),
+                    };
+                    if passes.is_empty() {
+                        continue;
+                    }
+                    let covers =
+                        upstream_reuse.compatible.is_some() && purpose_of(x) == target_purpose;
+                    let state = (u, covered || covers);
+                    let set = demand.entry(state).or_default();
+                    let before = set.len();
+                    set.extend(passes);
+                    if set.len() != before {
+                        queue.push_back(state);
+                    }
+                }
+            }
+            for ((a, covered), wanted) in &demand {
+                if self.holdings[*a].iter().any(|d| wanted.contains(d)) {
+                    let entry = origins.entry(*a).or_insert(Origin {
+                        first_reuse: first,
+                        compatible_on_path: false,
                     });
-                    let covers = reuse_stmt.is_some_and(|r| r.compatible.is_some())
-                        && purpose_of(a) == target_purpose;
-                    queue.push_back((upstream, covered || covers));
+                    entry.compatible_on_path |= covered;
                 }
             }
         }

@@ -276,7 +276,11 @@ impl Cx<'_> {
         }
         if header.as_ref().is_some_and(|h| !h.recovered) {
             for (key, card) in schema.iter() {
-                if matches!(card, Required | RequiredMany) && !seen.contains(key) {
+                // SPEC §3: a reusing activity "need not repeat those categories in its own
+                // `data`, and nothing is reported for that".
+                let reuses_data =
+                    *key == "data" && decl.kind == Kind::Activity && seen.contains(&"reuses");
+                if matches!(card, Required | RequiredMany) && !seen.contains(key) && !reuses_data {
                     self.report(
                         Diagnostic::new(
                             "E007",

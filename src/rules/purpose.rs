@@ -4,7 +4,7 @@ use super::Context;
 use crate::diag::Diagnostic;
 use crate::flow::Flow;
 use crate::model::vocab::{BasisKind, MeasureKind, PurposeKind, Role};
-use crate::model::{Activity, Compatible, Measure, Model};
+use crate::model::{Activity, Compatible, Model};
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
@@ -145,28 +145,16 @@ fn research_reuse(model: &Model, activity: &Activity, out: &mut Vec<Diagnostic>)
         return;
     }
     let in_effect = Flow::measures_in_effect(model, activity);
-    let protected = |safeguards: &[crate::model::Spanned<Measure>]| {
-        in_effect.contains(&MeasureKind::Pseudonymisation)
-            || in_effect.contains(&MeasureKind::Anonymisation)
-            || safeguards.iter().any(|m| {
-                matches!(
-                    m.value,
-                    Measure::Known(MeasureKind::Pseudonymisation | MeasureKind::Anonymisation)
-                )
-            })
-    };
+    if in_effect.contains(&MeasureKind::Pseudonymisation)
+        || in_effect.contains(&MeasureKind::Anonymisation)
+    {
+        return;
+    }
     for reuse in &activity.reuses {
-        let safeguards = reuse
-            .compatible
-            .as_ref()
-            .map(|c| c.safeguards.as_slice())
-            .unwrap_or(&[]);
-        if !protected(safeguards) {
-            out.push(
-                Diagnostic::new("P004", reuse.stmt, format!("data is reused for {} without pseudonymisation or anonymisation", purpose.kind))
-                    .with_note("Art. 89(1): processing for research, statistics or archiving needs safeguards, such as pseudonymisation, that ensure data minimisation")
-                    .with_help("add `measures pseudonymisation` (or `anonymisation`) to the activity or its systems"),
-            );
-        }
+        out.push(
+            Diagnostic::new("P004", reuse.stmt, format!("data is reused for {} without pseudonymisation or anonymisation", purpose.kind))
+                .with_note("Art. 89(1): processing for research, statistics or archiving needs safeguards, such as pseudonymisation, that ensure data minimisation")
+                .with_help("add `measures pseudonymisation` (or `anonymisation`) to the activity, its systems or the controller"),
+        );
     }
 }

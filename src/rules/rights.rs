@@ -3,9 +3,7 @@
 use super::Context;
 use crate::diag::Diagnostic;
 use crate::flow;
-use crate::model::vocab::{
-    BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard,
-};
+use crate::model::vocab::{BasisKind, DataOrigin, Effect, PurposeKind, Right, Safeguard};
 use crate::model::{Activity, Model, Rights};
 use crate::time::{Duration, Unit};
 use std::collections::BTreeSet;
@@ -202,8 +200,7 @@ fn automated_decisions(
         let explicit_consent = activity
             .basis
             .as_ref()
-            .is_some_and(|b| b.kind == BasisKind::Consent && b.explicit)
-            || decision.exception == Some(DecisionException::ExplicitConsent);
+            .is_some_and(|b| b.kind == BasisKind::Consent && b.explicit);
         let public_interest = activity
             .exception
             .as_ref()

@@ -10,8 +10,12 @@ use crate::syntax::ast::Kind;
 /// How a destination stands under Chapter V.
 #[derive(Debug, PartialEq, Eq)]
 enum Destination<'m> {
-    /// Inside the EEA, the controller's own country, or unknown (E004 already).
-    NotATransfer,
+    /// Not a declared country (E004 already).
+    Unknown,
+    /// Inside the EEA.
+    Eea,
+    /// The controller's own country: never a transfer (SPEC §4.1).
+    OwnCountry,
     /// A third country with an adequacy decision covering this recipient.
     Adequate,
     /// A partial decision (e.g. the EU-US DPF) that the recipient does not meet.
@@ -22,15 +26,18 @@ enum Destination<'m> {
 
 fn destination<'m>(model: &'m Model, country: &str, certified: &[&str]) -> Destination<'m> {
     let Some(info) = model.country(country) else {
-        return Destination::NotATransfer;
+        return Destination::Unknown;
     };
     let own = model
         .controller
         .as_ref()
         .and_then(|c| c.country.as_ref())
         .is_some_and(|c| c.name == country);
-    if info.eea || own {
-        return Destination::NotATransfer;
+    if info.eea {
+        return Destination::Eea;
+    }
+    if own {
+        return Destination::OwnCountry;
     }
     match &info.adequacy {
         Some(adequacy) if adequacy.full => Destination::Adequate,
@@ -70,14 +77,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out,
             );
             if let Some(transfer) = &recipient.transfer {
-                if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
+                if matches!(dest, Destination::Eea | Destination::Adequate) {
                     not_needed(transfer, &country.name, out);
                 }
                 derogation_occasional(transfer, [activity].into_iter(), out);
             }
         }
     }
-    // Edges into systems: one finding per system that data reaches.
+    // Edges into systems and on to their hosts: one finding per system that data reaches.
     for (s, system) in model.systems.iter().enumerate() {
         if system.header.from_stdlib {
             continue;
@@ -86,39 +93,60 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .hosted_by
             .as_ref()
             .and_then(|h| model.party(&h.value.name));
-        let location = system
+        let certified = host.map(certifications).unwrap_or_default();
+        // SPEC §4.1: the system's location (default: its host's country), and the host itself,
+        // which receives all data stored.
+        let mut destinations: Vec<&crate::model::Ref> = Vec::new();
+        if let Some(location) = &system.location {
+            destinations.push(&location.value);
+        }
+        if let Some(country) = host.and_then(|h| h.country.as_ref()) {
+            destinations.push(country);
+        }
+        let anchor = system
             .location
             .as_ref()
-            .map(|l| (&l.value, l.stmt))
-            .or_else(|| {
-                host.and_then(|h| h.country.as_ref())
-                    .zip(system.hosted_by.as_ref().map(|h| h.stmt))
-            });
-        let certified = host.map(certifications).unwrap_or_default();
-        if let Some((country, stmt)) = location {
-            let dest = destination(model, &country.name, &certified);
-            if cx.flow.reaches_system(s) {
+            .map(|l| l.stmt)
+            .or(system.hosted_by.as_ref().map(|h| h.stmt));
+        let (Some(anchor), false) = (anchor, destinations.is_empty()) else {
+            continue;
+        };
+        let judged: Vec<(Destination<'_>, &crate::model::Ref)> = destinations
+            .into_iter()
+            .map(|country| (destination(model, &country.name, &certified), country))
+            .collect();
+        let needs_transfer = judged.iter().find(|(dest, _)| {
+            matches!(
+                dest,
+                Destination::PartialNotMet { .. } | Destination::NotAdequate
+            )
+        });
+        if cx.flow.reaches_system(s) {
+            if let Some((dest, country)) = needs_transfer {
                 let protected =
                     system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
                 unprotected(
                     model,
-                    &dest,
+                    dest,
                     protected,
-                    stmt,
+                    anchor,
                     &system.header.name,
                     country,
                     out,
                 );
             }
-            if let Some(transfer) = &system.transfer {
-                if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
-                    not_needed(transfer, &country.name, out);
-                }
-                let users = cx.flow.system_activities[s]
-                    .iter()
-                    .map(|a| &model.activities[*a]);
-                derogation_occasional(transfer, users, out);
+        }
+        if let Some(transfer) = &system.transfer {
+            let covered = judged
+                .iter()
+                .find(|(dest, _)| matches!(dest, Destination::Eea | Destination::Adequate));
+            if let (None, Some((_, country))) = (needs_transfer, covered) {
+                not_needed(transfer, &country.name, out);
             }
+            let users = cx.flow.system_activities[s]
+                .iter()
+                .map(|a| &model.activities[*a]);
+            derogation_occasional(transfer, users, out);
         }
     }
     // Parties: their own `transfer`, and the subprocessors they pass data on to.
@@ -128,7 +156,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if let (Some(transfer), Some(country)) = (&party.transfer, &party.country) {
             let dest = destination(model, &country.name, &certifications(party));
-            if matches!(dest, Destination::NotATransfer | Destination::Adequate) {
+            if matches!(dest, Destination::Eea | Destination::Adequate) {
                 not_needed(transfer, &country.name, out);
             }
             let users = cx
@@ -211,7 +239,7 @@ fn unprotected(
     }
     let country_name = describe_country(model.country(&country.name), &country.name);
     let diagnostic = match dest {
-        Destination::NotATransfer | Destination::Adequate => return,
+        Destination::Unknown | Destination::Eea | Destination::OwnCountry | Destination::Adequate => return,
         Destination::PartialNotMet { requires } => Diagnostic::new(
             "T002",
             anchor,
