@@ -121,20 +121,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Destination::PartialNotMet { .. } | Destination::NotAdequate
             )
         });
-        if cx.flow.reaches_system(s) {
-            if let Some((dest, country)) = needs_transfer {
-                let protected =
-                    system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
-                unprotected(
-                    model,
-                    dest,
-                    protected,
-                    anchor,
-                    &system.header.name,
-                    country,
-                    out,
-                );
-            }
+        if cx.flow.reaches_system(s)
+            && let Some((dest, country)) = needs_transfer
+        {
+            let protected = system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
+            unprotected(
+                model,
+                dest,
+                protected,
+                anchor,
+                &system.header.name,
+                country,
+                out,
+            );
         }
         if let Some(transfer) = &system.transfer {
             let covered = judged
