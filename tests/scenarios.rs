@@ -7,7 +7,10 @@ mod support;
 
 /// Checks `files` as one workspace and returns, per file, its sorted `(line, code)` findings.
 /// Fails when any diagnostic lies outside the given files (stdlib, or no file at all).
-fn check(files: &[(&str, &str)]) -> (Vec<(String, Vec<(u32, String)>)>, String) {
+/// Per file, its sorted `(line, code)` findings.
+type Findings = Vec<(String, Vec<(u32, String)>)>;
+
+fn check(files: &[(&str, &str)]) -> (Findings, String) {
     let (sources, analysis) = support::check_files(files);
     let dump = support::dump(&sources, &analysis);
     let mut per_file = Vec::new();
