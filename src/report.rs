@@ -45,8 +45,17 @@ pub fn breaches(analysis: &Analysis, sources: &Sources, settings: &Settings) -> 
         .collect()
 }
 
+/// The JSON of `lawful breach --format json`; fields documented in `docs/breach.md`.
 pub fn breaches_json(reports: &[BreachReport]) -> String {
-    let output = serde_json::json!({ "version": 1, "breaches": reports });
+    #[derive(Serialize)]
+    struct Output<'a> {
+        version: u32,
+        breaches: &'a [BreachReport],
+    }
+    let output = Output {
+        version: 1,
+        breaches: reports,
+    };
     serde_json::to_string_pretty(&output).unwrap_or_default() + "\n"
 }
 

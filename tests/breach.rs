@@ -315,3 +315,58 @@ fn json_report_has_the_documented_fields() {
     assert_eq!(b["high_risk"], true);
     assert!(b["indicators"].as_array().unwrap().len() >= 2);
 }
+
+/// Runs the real binary on a temporary workspace holding `text`.
+fn run_binary(name: &str, text: &str, args: &[&str]) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("lawful-breach-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("w.lawful"), text).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lawful"))
+        .arg("breach")
+        .arg(&dir)
+        .args(args)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn lawful_breach_on_payroll_data_says_notify_and_inform_and_exits_1_until_done() {
+    let text = format!("{BASE}\n{}", breach("  affects payroll"));
+    let (code, out) = run_binary("payroll", &text, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        "{out}"
+    );
+    assert!(out.contains("INFORM employees"), "{out}");
+    assert!(
+        out.contains("national identification numbers (`national-id`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("financial data (`bank-account` and `salary`)"),
+        "{out}"
+    );
+    assert!(out.contains("NOT NOTIFIED"), "{out}");
+
+    let done = format!(
+        "{BASE}\n{}",
+        breach(
+            "  affects payroll\n  notified-authority 2026-10-06T10:00+02:00\n  notified-subjects 2026-10-07"
+        )
+    );
+    let (code, out) = run_binary("payroll-done", &done, &["--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["breaches"][0]["authority"]["on_time"], true);
+    assert_eq!(
+        json["breaches"][0]["data_subjects"]["notified"],
+        "2026-10-07T00:00Z"
+    );
+}

@@ -60,7 +60,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if !authorised {
                     out.push(
                         Diagnostic::new("D003", statement.stmt, format!("`{}` engages subprocessors without the controller's written authorisation", party.header.name))
-                            .with_note("Art. 28(2): a processor shall not engage another processor without prior specific or general written authorisation")
+                            .with_related(
+                            party.agreement.as_ref().map_or(party.header.name_span, |a| a.stmt),
+                            if party.agreement.is_some() {
+                                "the agreement gives no `subprocessing` authorisation"
+                            } else {
+                                "the party has no agreement at all"
+                            },
+                        )
+                        .with_note("Art. 28(2): a processor shall not engage another processor without prior specific or general written authorisation")
                             .with_help("set `subprocessing specific` or `subprocessing general` in the agreement block"),
                     );
                 }

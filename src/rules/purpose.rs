@@ -98,7 +98,8 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
                     activity.header.name, source.header.name, source_purpose_ref.name, purpose_ref.name
                 ),
             )
-            .with_related(source_purpose_ref.span, "the purpose the data was collected for")
+            .with_related(source.header.name_span, "the data comes from this activity")
+            .with_related(source_purpose_ref.span, "the purpose it was collected for")
             .with_note("Art. 5(1)(b) and 6(4): further processing must be compatible with the purpose of collection, judged on the link, context, nature, consequences and safeguards")
             .with_help("add a `compatible { link … context … nature … consequences … expectations … safeguards … }` block to this `reuses`, list the purposes in `compatible-with`, or give the activity its own consent or legal obligation"),
         );
