@@ -48,6 +48,11 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Create a new workspace: a `lawful.toml` and a commented example.
+    Init {
+        /// Directory to create it in (default: the current directory).
+        dir: Option<PathBuf>,
+    },
     /// Explain a rule: the article, why it matters, an example and its fix.
     Explain {
         /// A rule code such as B001.
@@ -111,6 +116,7 @@ fn main() -> ExitCode {
             format,
             today,
         } => breach(&paths, format, today.as_deref()),
+        Command::Init { dir } => init(dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
     }
@@ -256,6 +262,20 @@ fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitCode {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
     ExitCode::from(u8::from(failing))
+}
+
+fn init(dir: PathBuf) -> ExitCode {
+    match lawful::init::init(&dir) {
+        Ok(written) => {
+            let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+            emit(&format!(
+                "created {}\nnext: `lawful check {}`\n",
+                names.join(" and "),
+                dir.display()
+            ))
+        }
+        Err(message) => usage_error(&message),
+    }
 }
 
 fn explain(code: &str) -> ExitCode {
