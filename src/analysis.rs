@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::diag::{self, Diagnostic};
+use crate::flow::Flow;
 use crate::model::{self, Model};
 use crate::source::{Origin, Sources, Span};
 use crate::syntax;
@@ -11,6 +12,8 @@ use crate::time::Date;
 #[derive(Debug)]
 pub struct Analysis {
     pub model: Model,
+    /// The data-flow graph of the model (SPEC §4.1) and its derived facts.
+    pub flow: Flow,
     /// Sorted by file, line, column, code; suppressions and severity overrides applied.
     pub diagnostics: Vec<Diagnostic>,
     /// How many of the user's `.lawful` files were read (the JSON summary's `files`).
@@ -56,13 +59,15 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
         ));
     }
     let model = model::resolve(lowered, &mut diagnostics);
-    crate::rules::run(&model, settings, &mut diagnostics);
+    let flow = Flow::build(&model);
+    crate::rules::run(&model, &flow, settings, &mut diagnostics);
     drop_follow_on_findings(&model, &mut diagnostics);
     apply_allows(&model, &mut diagnostics);
     apply_severities(&settings.config, &mut diagnostics);
     diag::sort(&mut diagnostics, sources);
     Analysis {
         model,
+        flow,
         diagnostics,
         files,
     }

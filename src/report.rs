@@ -39,7 +39,7 @@ pub fn breaches(analysis: &Analysis, sources: &Sources, settings: &Settings) -> 
             BreachReport {
                 file: at.file.unwrap_or_default(),
                 line: at.line,
-                assessment: assess(&analysis.model, breach, settings),
+                assessment: assess(&analysis.model, &analysis.flow, breach, settings),
             }
         })
         .collect()

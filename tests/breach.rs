@@ -219,7 +219,7 @@ fn uavg_exceptions_lift_the_people_duty_only() {
         assert!(report.assessment.authority.required, "{exception}");
         assert!(!report.assessment.data_subjects.required, "{exception}");
         assert!(
-            report.assessment.data_subjects.reasons[0].contains("UAVG art. 42"),
+            report.assessment.data_subjects.reasons[0].contains("UAVG art. 41(1)"),
             "{exception}"
         );
     }
@@ -369,4 +369,57 @@ fn lawful_breach_on_payroll_data_says_notify_and_inform_and_exits_1_until_done()
         json["breaches"][0]["data_subjects"]["notified"],
         "2026-10-07T00:00Z"
     );
+}
+
+#[test]
+fn data_and_people_reached_through_reuses_count() {
+    // Health data of children reaches `followup-stats` through two `reuses`; a breach there
+    // affects that data and those children, though the activity names neither itself.
+    let extra = r#"
+activity treatment "Treatment" {
+  purpose healthcare
+  basis contract
+  exception health-care
+  subjects children
+  data name, health
+  retention 15 years
+}
+activity followup "Follow-up" {
+  purpose healthcare
+  basis contract
+  exception health-care
+  subjects customers
+  reuses treatment
+  retention 1 year
+}
+activity followup-stats "Follow-up statistics" {
+  purpose statistics
+  basis legitimate-interest { interest "planning"; assessment "LIA" }
+  subjects customers
+  data email
+  reuses followup
+  measures pseudonymisation
+  retention 1 year
+}"#;
+    let (_, report) = run_with(
+        &breach("  affects followup-stats"),
+        extra,
+        Config::default(),
+    );
+    let a = &report.assessment;
+    assert_eq!(a.affected_data, ["email", "health", "name"]);
+    assert_eq!(a.affected_subjects, ["children", "customers"]);
+    assert!(
+        a.indicators
+            .iter()
+            .any(|i| i.contains("special-category data (`health`)")),
+        "{:?}",
+        a.indicators
+    );
+    assert!(
+        a.indicators.iter().any(|i| i.contains("`children`")),
+        "{:?}",
+        a.indicators
+    );
+    assert!(a.data_subjects.required);
 }

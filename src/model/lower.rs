@@ -213,6 +213,7 @@ impl Cx<'_> {
             allows: Vec::new(),
             from_stdlib,
             recovered: decl.recovered,
+            written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
         };
         let stmts = self.shape(
             &decl.body.stmts,
@@ -899,6 +900,13 @@ impl Cx<'_> {
                 }
                 "fee" => {
                     self.no_block(inner);
+                    if inner.items.is_empty() {
+                        self.report(
+                            Diagnostic::new("E003", inner.key.span, "`fee` needs a value")
+                                .with_help("write `fee none`, `fee manifestly-unfounded`, or the amount charged"),
+                        );
+                        continue;
+                    }
                     // Any value is accepted here; R005 judges it (SPEC §3.1).
                     let written: Vec<String> = inner
                         .values()

@@ -22,6 +22,25 @@ pub fn resolve(files: Vec<Lowered>, diagnostics: &mut Vec<Diagnostic>) -> Model 
         for decl in lowered.decls {
             let header = decl.header().clone();
             let key = (header.kind, header.name.clone());
+            if header.kind == Kind::Controller {
+                if let Some(first) = first_controller {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            "E008",
+                            header.name_span,
+                            format!("a second controller, `{}`: a workspace describes one controller", header.name),
+                        )
+                        .with_related(first, "the controller is declared here")
+                        .with_help("declare the other organisation as a `party` (role `controller` or `joint-controller`)"),
+                    );
+                    // A same-named second controller is also a duplicate (E005) below.
+                    if !declared_at.contains_key(&key) {
+                        continue;
+                    }
+                } else {
+                    first_controller = Some(header.name_span);
+                }
+            }
             if let Some(existing) = declared_at.get(&key) {
                 if header.from_stdlib {
                     // The user's declaration replaces this one; say so on the user's.
@@ -34,9 +53,12 @@ pub fn resolve(files: Vec<Lowered>, diagnostics: &mut Vec<Diagnostic>) -> Model 
                                 header.kind, header.name, header.name
                             ),
                         )
-                        .with_note("the standard library's facts for this name are not used")
+                        .with_note(match crate::stdlib::source_of(header.kind.keyword(), &header.name) {
+                            Some(line) => format!("the standard library declares: `{line}`"),
+                            None => "the standard library's facts for this name are not used".to_string(),
+                        })
                         .with_help(format!(
-                            "rename yours if you meant a new {}; `lawful explain E012` shows the stdlib's definition",
+                            "keep it if you mean to override the standard library; otherwise rename yours to declare a new {}",
                             header.kind
                         )),
                     );
@@ -52,21 +74,6 @@ pub fn resolve(files: Vec<Lowered>, diagnostics: &mut Vec<Diagnostic>) -> Model 
                     );
                 }
                 continue;
-            }
-            if header.kind == Kind::Controller {
-                if let Some(first) = first_controller {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            "E008",
-                            header.name_span,
-                            format!("a second controller, `{}`: a workspace describes one controller", header.name),
-                        )
-                        .with_related(first, "the controller is declared here")
-                        .with_help("declare the other organisation as a `party` (role `controller` or `joint-controller`)"),
-                    );
-                    continue;
-                }
-                first_controller = Some(header.name_span);
             }
             declared_at.insert(key.clone(), header.name_span);
             insert(&mut model, decl);

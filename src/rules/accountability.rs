@@ -12,14 +12,14 @@ use std::collections::BTreeSet;
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     if let Some(controller) = &model.controller {
-        if controller.contact.is_none() {
+        if controller.contact.is_none() && !controller.header.wrote("contact") {
             out.push(
                 Diagnostic::new("A001", controller.header.name_span, format!("controller `{}` has no contact details", controller.header.name))
                     .with_note("Art. 13(1)(a) and 30(1)(a): the register and the privacy notice must name the controller and how to reach it")
                     .with_help("add `contact \"<address or e-mail for privacy questions>\"`"),
             );
         }
-        if controller.dpo.is_none() {
+        if controller.dpo.is_none() && !controller.header.wrote("dpo") {
             let reason = if controller.sector == Sector::Public {
                 Some("the controller is a public body".to_string())
             } else {
@@ -84,6 +84,7 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
     let model = cx.model;
     let name = &activity.header.name;
     match &activity.retention {
+        None if activity.header.wrote("retention") => {} // there, with a bad value: E003
         None => out.push(
             Diagnostic::new("A002", activity.header.name_span, format!("activity `{name}` says nothing about how long data is kept"))
                 .with_note("Art. 5(1)(e) and 30(1)(f): data may be kept no longer than necessary, and the register states the time limits for erasure")
@@ -106,8 +107,8 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
     let notice = model
         .controller
         .as_ref()
-        .is_some_and(|c| c.notice.is_some());
-    if activity.informed.is_none() && !notice {
+        .is_some_and(|c| c.notice.is_some() || c.header.wrote("notice"));
+    if activity.informed.is_none() && !notice && !activity.header.wrote("informed") {
         out.push(
             Diagnostic::new("A005", activity.header.name_span, format!("nothing says how people are informed about activity `{name}`"))
                 .with_note("Art. 13 and 14: people must be told who processes their data, why, on what basis and what their rights are")

@@ -1,11 +1,13 @@
-//! N — personal-data breaches (Art. 33, 34; UAVG art. 42; Wft): the notification decision
+//! N — personal-data breaches (Art. 33, 34; UAVG art. 41–42; Wft): the notification decision
 //! of SPEC §4.3 "N", shared by `lawful check` (N001–N006) and `lawful breach`.
 
 use super::{Context, names};
 use crate::analysis::Settings;
 use crate::diag::Diagnostic;
+use crate::flow::Flow;
 use crate::model::vocab::{BreachException, Risk};
 use crate::model::{Breach, Model};
+use crate::syntax::ast::Kind;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -50,40 +52,27 @@ pub struct SubjectsVerdict {
     pub notified: Option<String>,
 }
 
-pub fn assess(model: &Model, breach: &Breach, settings: &Settings) -> Assessment {
+pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) -> Assessment {
     let mut data: BTreeSet<String> = BTreeSet::new();
     let mut subjects: BTreeSet<String> = BTreeSet::new();
     let mut profiling: Vec<&str> = Vec::new();
     for affected in &breach.affects {
-        let Some(activity) = model.activity(&affected.name) else {
+        let Some(a) = model.position(Kind::Activity, &affected.name) else {
             continue;
         };
-        data.extend(
-            model.expand_data(
-                activity
-                    .data
-                    .iter()
-                    .flat_map(|d| d.refs.iter().map(|r| r.name.as_str())),
-            ),
-        );
-        for reuse in &activity.reuses {
-            match &reuse.data {
-                Some(refs) => data.extend(model.expand_data(refs.iter().map(|r| r.name.as_str()))),
-                None => {
-                    if let Some(source) = model.activity(&reuse.activity.name) {
-                        data.extend(
-                            model.expand_data(
-                                source
-                                    .data
-                                    .iter()
-                                    .flat_map(|d| d.refs.iter().map(|r| r.name.as_str())),
-                            ),
-                        );
-                    }
-                }
-            }
-        }
+        let activity = &model.activities[a];
+        // Everything the activity holds, including what reaches it through `reuses`, and the
+        // people that data is about: those of the activities it came from as well.
+        data.extend(flow.holdings[a].iter().cloned());
         subjects.extend(activity.subjects.iter().map(|s| s.name.clone()));
+        for origin in flow.origins(model, a).keys() {
+            subjects.extend(
+                model.activities[*origin]
+                    .subjects
+                    .iter()
+                    .map(|s| s.name.clone()),
+            );
+        }
         if activity.profiling {
             profiling.push(&activity.header.name);
         }
@@ -207,8 +196,8 @@ pub fn assess(model: &Model, breach: &Breach, settings: &Settings) -> Assessment
         }
         if let Some(exception) = breach.exception {
             subject_reasons.push(match exception {
-                BreachException::PublicInterest => "UAVG art. 42: informing the people would harm an important public interest".to_string(),
-                BreachException::OthersPrivacy => "UAVG art. 42: informing the people would harm the rights and freedoms of others".to_string(),
+                BreachException::PublicInterest => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm an important public interest, such as national or public security".to_string(),
+                BreachException::OthersPrivacy => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm the rights and freedoms of others, such as their privacy".to_string(),
             });
         }
         if wft {
@@ -280,7 +269,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help(format!("add {}", missing.iter().map(|m| format!("`{m} \"…\"`")).collect::<Vec<_>>().join(", "))),
             );
         }
-        let assessment = assess(cx.model, breach, cx.settings);
+        let assessment = assess(cx.model, cx.flow, breach, cx.settings);
         if let Some(risk) = &breach.risk {
             let indicators: Vec<&String> = assessment
                 .indicators
@@ -340,15 +329,22 @@ fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
     } else {
         "the authority need not be notified".to_string()
     };
-    let people = names(assessment.affected_subjects.iter().map(String::as_str));
+    let people = if assessment.affected_subjects.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({})",
+            names(assessment.affected_subjects.iter().map(String::as_str))
+        )
+    };
     let subjects = match (
         assessment.data_subjects.required,
         assessment.data_subjects.public_communication_allowed,
     ) {
         (true, true) => {
-            format!("inform the people affected ({people}); a public communication may do")
+            format!("inform the people affected{people}; a public communication may do")
         }
-        (true, false) => format!("inform the people affected ({people})"),
+        (true, false) => format!("inform the people affected{people}"),
         (false, _) => "the people affected need not be informed".to_string(),
     };
     let mut diagnostic = Diagnostic::new(

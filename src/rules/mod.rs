@@ -22,11 +22,10 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
 }
 
-pub fn run(model: &Model, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
-    let flow = Flow::build(model);
+pub fn run(model: &Model, flow: &Flow, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
     let cx = Context {
         model,
-        flow: &flow,
+        flow,
         settings,
     };
     structure::check(&cx, diagnostics);

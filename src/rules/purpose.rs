@@ -18,6 +18,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 incomplete_assessment(compatible, out);
             }
         }
+        // `recipient a, b` is one statement: one finding for it.
+        let mut disclosed_without_ground = Vec::new();
         for recipient in &activity.recipients {
             if let Some(compatible) = &recipient.compatible {
                 incomplete_assessment(compatible, out);
@@ -28,7 +30,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if party.role == Some(Role::Controller)
                 && recipient.basis.is_none()
                 && recipient.compatible.is_none()
+                && !disclosed_without_ground.contains(&recipient.stmt)
             {
+                disclosed_without_ground.push(recipient.stmt);
                 out.push(
                     Diagnostic::new("P003", recipient.stmt, format!("data is disclosed to `{}`, an independent controller, without a ground", party.header.name))
                         .with_related(party.header.name_span, "declared with `role controller` here")
@@ -151,7 +155,13 @@ fn research_reuse(model: &Model, activity: &Activity, out: &mut Vec<Diagnostic>)
     {
         return;
     }
+    let mut reported = Vec::new();
     for reuse in &activity.reuses {
+        // `reuses a, b` is one statement: one finding.
+        if reported.contains(&reuse.stmt) {
+            continue;
+        }
+        reported.push(reuse.stmt);
         out.push(
             Diagnostic::new("P004", reuse.stmt, format!("data is reused for {} without pseudonymisation or anonymisation", purpose.kind))
                 .with_note("Art. 89(1): processing for research, statistics or archiving needs safeguards, such as pseudonymisation, that ensure data minimisation")

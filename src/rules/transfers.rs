@@ -6,6 +6,7 @@ use crate::model::vocab::Mechanism;
 use crate::model::{Country, Model, Party, Transfer};
 use crate::source::Span;
 use crate::syntax::ast::Kind;
+use crate::time::Date;
 
 /// How a destination stands under Chapter V.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,7 +25,13 @@ enum Destination<'m> {
     NotAdequate,
 }
 
-fn destination<'m>(model: &'m Model, country: &str, certified: &[&str]) -> Destination<'m> {
+/// How the destination stands on `today`: a decision counts only from its `since` date.
+fn destination<'m>(
+    model: &'m Model,
+    today: Date,
+    country: &str,
+    certified: &[&str],
+) -> Destination<'m> {
     let Some(info) = model.country(country) else {
         return Destination::Unknown;
     };
@@ -39,7 +46,11 @@ fn destination<'m>(model: &'m Model, country: &str, certified: &[&str]) -> Desti
     if own {
         return Destination::OwnCountry;
     }
-    match &info.adequacy {
+    let in_force = info
+        .adequacy
+        .as_ref()
+        .filter(|a| a.since.is_none_or(|since| since <= today));
+    match in_force {
         Some(adequacy) if adequacy.full => Destination::Adequate,
         Some(adequacy) => match adequacy.requires.as_deref() {
             Some(requires) if certified.contains(&requires) => Destination::Adequate,
@@ -58,6 +69,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     // Edges into parties from recipient statements: one finding per statement.
     for activity in model.activities.iter().filter(|a| !a.header.from_stdlib) {
+        // `recipient a, b` is one statement: at most one finding for it.
+        let mut reported: Vec<Span> = Vec::new();
         for recipient in &activity.recipients {
             let Some(party) = model.party(&recipient.party.name) else {
                 continue;
@@ -65,17 +78,27 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(country) = &party.country else {
                 continue;
             };
-            let dest = destination(model, &country.name, &certifications(party));
-            let protected = recipient.transfer.is_some() || party.transfer.is_some();
-            unprotected(
+            let dest = destination(
                 model,
-                &dest,
-                protected,
-                recipient.stmt,
-                &party.header.name,
-                country,
-                out,
+                cx.settings.today,
+                &country.name,
+                &certifications(party),
             );
+            let protected = recipient.transfer.is_some() || party.transfer.is_some();
+            if !reported.contains(&recipient.stmt)
+                && unprotected(
+                    model,
+                    &dest,
+                    protected,
+                    recipient.stmt,
+                    &party.header.name,
+                    Some(&party.header.name),
+                    country,
+                    out,
+                )
+            {
+                reported.push(recipient.stmt);
+            }
             if let Some(transfer) = &recipient.transfer {
                 if matches!(dest, Destination::Eea | Destination::Adequate) {
                     not_needed(transfer, &country.name, out);
@@ -113,7 +136,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let judged: Vec<(Destination<'_>, &crate::model::Ref)> = destinations
             .into_iter()
-            .map(|country| (destination(model, &country.name, &certified), country))
+            .map(|country| {
+                (
+                    destination(model, cx.settings.today, &country.name, &certified),
+                    country,
+                )
+            })
             .collect();
         let needs_transfer = judged.iter().find(|(dest, _)| {
             matches!(
@@ -131,6 +159,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 protected,
                 anchor,
                 &system.header.name,
+                host.map(|h| h.header.name.as_str()),
                 country,
                 out,
             );
@@ -154,7 +183,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let (Some(transfer), Some(country)) = (&party.transfer, &party.country) {
-            let dest = destination(model, &country.name, &certifications(party));
+            let dest = destination(
+                model,
+                cx.settings.today,
+                &country.name,
+                &certifications(party),
+            );
             if matches!(dest, Destination::Eea | Destination::Adequate) {
                 not_needed(transfer, &country.name, out);
             }
@@ -177,13 +211,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let Some(country) = &subprocessor.country else {
                     continue;
                 };
-                let dest = destination(model, &country.name, &certifications(subprocessor));
+                let dest = destination(
+                    model,
+                    cx.settings.today,
+                    &country.name,
+                    &certifications(subprocessor),
+                );
                 unprotected(
                     model,
                     &dest,
                     subprocessor.transfer.is_some(),
                     statement.stmt,
                     &sub.name,
+                    Some(&sub.name),
                     country,
                     out,
                 );
@@ -214,7 +254,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|c| model.country(&c.name))
             .is_some_and(|c| !c.eea);
-        if outside && controller.representative.is_none() {
+        if outside
+            && controller.representative.is_none()
+            && !controller.header.wrote("representative")
+        {
             out.push(
                 Diagnostic::new("T006", controller.header.name_span, format!("controller `{}` is established outside the EEA and names no EU representative", controller.header.name))
                     .with_note("Art. 27: a controller outside the Union that offers goods or services to, or monitors, people in the Union must designate a representative there")
@@ -230,22 +273,40 @@ fn unprotected(
     protected: bool,
     anchor: Span,
     receiver: &str,
+    // The party whose certification the adequacy decision looks at (a system's host).
+    certifiable: Option<&str>,
     country: &crate::model::Ref,
     out: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     if protected {
-        return;
+        return false;
     }
     let country_name = describe_country(model.country(&country.name), &country.name);
     let diagnostic = match dest {
-        Destination::Unknown | Destination::Eea | Destination::OwnCountry | Destination::Adequate => return,
-        Destination::PartialNotMet { requires } => Diagnostic::new(
-            "T002",
-            anchor,
-            format!("`{receiver}` in {country_name} is not covered by its adequacy decision: it is not `certified {requires}`"),
-        )
-        .with_note(format!("the adequacy decision for {country_name} covers only organisations certified under `{requires}` (for the US: the EU-US Data Privacy Framework)"))
-        .with_help(format!("add `certified {requires}` to the party if it is on the list, or a `transfer scc {{ tia \"…\" }}`")),
+        Destination::Unknown | Destination::Eea | Destination::OwnCountry | Destination::Adequate => return false,
+        Destination::PartialNotMet { requires } => {
+            let (who, help) = match certifiable {
+                Some(party) if party == receiver => (
+                    "it is not".to_string(),
+                    format!("add `certified {requires}` to `{party}` if it is on the list, or a `transfer scc {{ tia \"…\" }}`"),
+                ),
+                Some(party) => (
+                    format!("its host `{party}` is not"),
+                    format!("add `certified {requires}` to `{party}` if it is on the list, or a `transfer scc {{ tia \"…\" }}`"),
+                ),
+                None => (
+                    "it has no `hosted-by` party that is".to_string(),
+                    format!("name its host with `hosted-by` (a party `certified {requires}`), or add a `transfer scc {{ tia \"…\" }}`"),
+                ),
+            };
+            Diagnostic::new(
+                "T002",
+                anchor,
+                format!("`{receiver}` in {country_name} is not covered by its adequacy decision: {who} `certified {requires}`"),
+            )
+            .with_note(format!("the adequacy decision for {country_name} covers only organisations certified under `{requires}` (for the US: the EU-US Data Privacy Framework)"))
+            .with_help(help)
+        }
         Destination::NotAdequate => Diagnostic::new(
             "T001",
             anchor,
@@ -255,6 +316,7 @@ fn unprotected(
         .with_help("add `transfer scc { tia \"…\" }` (or bcr, or an Art. 49 derogation for occasional transfers)"),
     };
     out.push(diagnostic.with_related(country.span, "the destination country is given here"));
+    true
 }
 
 fn describe_country(country: Option<&Country>, code: &str) -> String {

@@ -364,6 +364,16 @@ fn syntax_error(
     let (found, found_len) = describe_found(&text[offset..]);
     let span = Span::new(file, offset..offset + found_len);
 
+    if let Some((at, escape)) = bad_escape(&text[offset..]) {
+        return Diagnostic::new(
+            "E001",
+            Span::new(file, offset + at..offset + at + escape.len()),
+            format!("unknown escape `{escape}` in a string"),
+        )
+        .with_help(
+            "strings know `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`; write `\\\\` for a backslash",
+        );
+    }
     if text[offset..].starts_with('"') && !text[offset..].starts_with("\"\"\"") {
         let line_end = text[offset..]
             .find(['\n', '\r'])
@@ -433,6 +443,39 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
+}
+
+/// In a one-line string starting at `rest`, the first escape the grammar does not know, with
+/// its offset: the offending token when a string fails to parse although it is closed.
+fn bad_escape(rest: &str) -> Option<(usize, String)> {
+    if !rest.starts_with('"') || rest.starts_with("\"\"\"") {
+        return None;
+    }
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\n' | '\r' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                Some((_, 'u')) if rest[i + 2..].starts_with('{') => {
+                    let closes = rest[i + 3..].find('}').is_some_and(|end| {
+                        end > 0
+                            && end <= 6
+                            && rest[i + 3..i + 3 + end]
+                                .chars()
+                                .all(|h| h.is_ascii_hexdigit())
+                    });
+                    if !closes {
+                        return Some((i, "\\u".to_string()));
+                    }
+                }
+                Some((_, other)) => return Some((i, format!("\\{other}"))),
+                None => return None,
+            },
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What the user wrote at the error position, for "found …", and how many bytes it covers.
