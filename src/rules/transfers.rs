@@ -90,10 +90,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     model,
                     &dest,
                     protected,
-                    recipient.stmt,
-                    &party.header.name,
-                    Some(&party.header.name),
-                    country,
+                    Crossing {
+                        anchor: recipient.stmt,
+                        receiver: &party.header.name,
+                        certifiable: Some(&party.header.name),
+                        country,
+                    },
                     out,
                 )
             {
@@ -157,10 +159,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 model,
                 dest,
                 protected,
-                anchor,
-                &system.header.name,
-                host.map(|h| h.header.name.as_str()),
-                country,
+                Crossing {
+                    anchor,
+                    receiver: &system.header.name,
+                    certifiable: host.map(|h| h.header.name.as_str()),
+                    country,
+                },
                 out,
             );
         }
@@ -221,10 +225,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     model,
                     &dest,
                     subprocessor.transfer.is_some(),
-                    statement.stmt,
-                    &sub.name,
-                    Some(&sub.name),
-                    country,
+                    Crossing {
+                        anchor: statement.stmt,
+                        receiver: &sub.name,
+                        certifiable: Some(&sub.name),
+                        country,
+                    },
                     out,
                 );
             }
@@ -267,17 +273,30 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// One edge into a third-country destination, as the T001/T002 finding describes it.
+struct Crossing<'a> {
+    /// Where the finding is anchored.
+    anchor: Span,
+    /// The party or system receiving the data.
+    receiver: &'a str,
+    /// The party whose certification the adequacy decision looks at (a system's host).
+    certifiable: Option<&'a str>,
+    country: &'a crate::model::Ref,
+}
+
 fn unprotected(
     model: &Model,
     dest: &Destination<'_>,
     protected: bool,
-    anchor: Span,
-    receiver: &str,
-    // The party whose certification the adequacy decision looks at (a system's host).
-    certifiable: Option<&str>,
-    country: &crate::model::Ref,
+    crossing: Crossing<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
+    let Crossing {
+        anchor,
+        receiver,
+        certifiable,
+        country,
+    } = crossing;
     if protected {
         return false;
     }
