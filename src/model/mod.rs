@@ -379,7 +379,9 @@ pub struct Model {
     pub systems: Vec<System>,
     pub countries: Vec<Country>,
     pub breaches: Vec<Breach>,
-    index: BTreeMap<(Kind, String), usize>,
+    /// Per kind (in `Kind::ALL` order), each name's position in its list. Looked up by `&str`,
+    /// so the rules' many lookups allocate nothing.
+    index: [BTreeMap<String, usize>; 9],
     /// Every (kind, name) some statement refers to, for U001.
     pub referenced: std::collections::BTreeSet<(Kind, String)>,
 }
@@ -387,7 +389,7 @@ pub struct Model {
 impl Model {
     /// Position of the declaration `name` of `kind` in its list.
     pub fn position(&self, kind: Kind, name: &str) -> Option<usize> {
-        self.index.get(&(kind, name.to_string())).copied()
+        self.index[kind as usize].get(name).copied()
     }
 
     pub fn party(&self, name: &str) -> Option<&Party> {
@@ -418,10 +420,7 @@ impl Model {
 
     /// Names declared for `kind`, for "did you mean".
     pub fn names(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.index
-            .range((kind, String::new())..)
-            .take_while(move |((k, _), _)| *k == kind)
-            .map(|((_, name), _)| name.as_str())
+        self.index[kind as usize].keys().map(String::as_str)
     }
 
     /// The data categories a list of references stands for, composites expanded, in

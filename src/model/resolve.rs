@@ -137,7 +137,7 @@ fn insert(model: &mut Model, decl: Decl) {
         Decl::Country(d) => push(&mut model.countries, d),
         Decl::Breach(d) => push(&mut model.breaches, d),
     };
-    model.index.insert(key, position);
+    model.index[key.0 as usize].insert(key.1, position);
 }
 
 fn push<T>(list: &mut Vec<T>, item: T) -> usize {
