@@ -364,6 +364,14 @@ fn syntax_error(
     let (found, found_len) = describe_found(&text[offset..]);
     let span = Span::new(file, offset..offset + found_len);
 
+    if let Some(open) = unclosed_triple_quote(text, base, offset) {
+        return Diagnostic::new(
+            "E001",
+            Span::new(file, open..open + 3),
+            "this `\"\"\"` string is never closed",
+        )
+        .with_help("add the closing `\"\"\"` where the text ends");
+    }
     if let Some((at, escape)) = bad_escape(&text[offset..]) {
         return Diagnostic::new(
             "E001",
@@ -443,6 +451,26 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
+}
+
+/// The start of a `"""` between the swallowed region's start and the error that never closes.
+fn unclosed_triple_quote(text: &str, start: usize, error_at: usize) -> Option<usize> {
+    let line_end = text[error_at..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |end| error_at + end);
+    let region = &text[start..line_end.max(start)];
+    let mut from = 0;
+    while let Some(found) = region[from..].find("\"\"\"") {
+        let open = start + from + found;
+        match text[open + 3..].find("\"\"\"") {
+            None => return Some(open),
+            Some(close) => from = (open + 3 + close + 3).saturating_sub(start),
+        }
+        if from >= region.len() {
+            break;
+        }
+    }
+    None
 }
 
 /// In a one-line string starting at `rest`, the first escape the grammar does not know, with
