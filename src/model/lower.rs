@@ -1134,7 +1134,7 @@ impl Cx<'_> {
         for stmt in stmts {
             match stmt.key.text.as_str() {
                 "purpose" => a.purpose = self.one_ref(stmt, Kind::Purpose),
-                "basis" => a.basis = self.basis(stmt, &decl),
+                "basis" => a.basis = self.basis(stmt),
                 "exception" => {
                     self.no_block(stmt);
                     let values: Vec<&Value> = stmt.values().collect();
@@ -1242,7 +1242,7 @@ impl Cx<'_> {
         a
     }
 
-    fn basis(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Option<Basis> {
+    fn basis(&mut self, stmt: &Stmt) -> Option<Basis> {
         let value = self.one_value(stmt, "a legal basis")?;
         let kind = self.word(
             "basis",
@@ -1340,7 +1340,6 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        let _ = decl;
         Some(basis)
     }
 
@@ -1454,7 +1453,7 @@ impl Cx<'_> {
                 "data" => data
                     .get_or_insert_with(Vec::new)
                     .extend(self.refs(inner, Kind::Data)),
-                "basis" => basis = self.basis(inner, decl),
+                "basis" => basis = self.basis(inner),
                 "compatible" => compatible = Some(self.compatible(inner, decl)),
                 "transfer" => transfer = self.transfer(inner, decl),
                 _ => {}
