@@ -324,6 +324,19 @@ impl Cx<'_> {
                 .with_related(decl.name.span, "inside this declaration");
         } else if let Some(near) = suggest::closest(key, keys.iter().copied()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+        } else if let Some(owner) = at_declaration
+            .then(|| {
+                Kind::ALL
+                    .into_iter()
+                    .find(|kind| schema_for(*kind).iter().any(|(k, _)| *k == key))
+            })
+            .flatten()
+        {
+            // A real key in the wrong place is a different mistake from a typo.
+            diagnostic = diagnostic.with_help(format!(
+                "`{key}` is a statement of `{owner}` declarations, not of `{}`",
+                decl.kind
+            ));
         } else {
             diagnostic = diagnostic.with_help(format!("this block takes: {}", list_words(&keys)));
         }
