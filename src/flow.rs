@@ -292,6 +292,11 @@ impl Flow {
             let Some(start) = model.position(Kind::Activity, &reuse.activity.name) else {
                 continue;
             };
+            // A path that loops back through b is no path into b: a self-reuse or a cycle must
+            // neither justify nor re-anchor data that arrives another way.
+            if start == b {
+                continue;
+            }
             // What may reach b through this statement, per (activity, covered).
             let mut demand: BTreeMap<(usize, bool), BTreeSet<String>> = BTreeMap::new();
             let initial = reuse_data(model, reuse, &self.holdings[start]);
@@ -308,6 +313,9 @@ impl Flow {
                     else {
                         continue;
                     };
+                    if u == b {
+                        continue;
+                    }
                     let passes: BTreeSet<String> = match &upstream_reuse.data {
                         Some(refs) => {
                             let allowed = model.expand_data(refs.iter().map(|r| r.name.as_str()));

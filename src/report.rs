@@ -115,8 +115,10 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
             (None, _) if authority.required => "NOT NOTIFIED".to_string(),
             (None, _) => "not notified".to_string(),
             (Some(when), Some(true)) => format!(
-                "notified {when}, {} hours after discovery: within the deadline",
-                authority.hours_after_discovery.unwrap_or_default()
+                "notified {when}, {} after discovery: within the deadline",
+                crate::rules::breach::elapsed(
+                    authority.minutes_after_discovery.unwrap_or_default()
+                )
             ),
             (Some(when), _) => {
                 let reason = match &authority.delay_reason {
@@ -124,8 +126,10 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
                     None => "LATE, and no reason for the delay is recorded".to_string(),
                 };
                 format!(
-                    "notified {when}, {} hours after discovery: {reason}",
-                    authority.hours_after_discovery.unwrap_or_default()
+                    "notified {when}, {} after discovery: {reason}",
+                    crate::rules::breach::elapsed(
+                        authority.minutes_after_discovery.unwrap_or_default()
+                    )
                 )
             }
         };

@@ -423,3 +423,35 @@ activity followup-stats "Follow-up statistics" {
     );
     assert!(a.data_subjects.required);
 }
+
+#[test]
+fn a_minute_late_never_reads_as_72_hours() {
+    let (codes, report) = run(&breach(
+        "  affects newsletter\n  notified-authority 2026-10-08T09:31+02:00",
+    ));
+    assert_eq!(
+        report.assessment.authority.minutes_after_discovery,
+        Some(72 * 60 + 1)
+    );
+    assert!(codes.contains(&"N002".to_string()));
+    let text = report::breaches_human(std::slice::from_ref(&report));
+    assert!(text.contains("72 h 01 min after discovery"), "{text}");
+}
+
+#[test]
+fn people_of_a_pass_through_activity_count_only_if_their_data_is_affected() {
+    // z collects customers' e-mail; m adds children's names and reuses z; the breached activity
+    // takes only the e-mail from m. The children's data is not affected.
+    let extra = r#"
+activity z "Z" { purpose billing; basis contract; subjects customers; data email; retention 1 year }
+activity m "M" { purpose billing; basis contract; subjects children; data name; reuses z; retention 1 year }
+activity leak "Leak" { purpose billing; basis contract; subjects customers; reuses m { data email }; retention 1 year }"#;
+    let (_, report) = run_with(&breach("  affects leak"), extra, Config::default());
+    assert_eq!(report.assessment.affected_data, ["email"]);
+    assert_eq!(report.assessment.affected_subjects, ["customers"]);
+    assert!(
+        !report.assessment.high_risk,
+        "{:?}",
+        report.assessment.indicators
+    );
+}

@@ -11,6 +11,13 @@ use crate::syntax::ast::Kind;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+/// "72 h 01 min": exact, so a notification a minute late never reads as "72 hours".
+pub fn elapsed(minutes: i64) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let minutes = minutes.abs();
+    format!("{sign}{} h {:02} min", minutes / 60, minutes % 60)
+}
+
 /// Hours the controller has to notify the authority (Art. 33(1)).
 pub const AUTHORITY_DEADLINE_HOURS: i64 = 72;
 
@@ -38,6 +45,8 @@ pub struct AuthorityVerdict {
     pub deadline: Option<String>,
     pub notified: Option<String>,
     pub hours_after_discovery: Option<f64>,
+    /// The same, exactly, in whole minutes.
+    pub minutes_after_discovery: Option<i64>,
     /// `Some(true)` notified within 72 hours, `Some(false)` late, `None` not notified.
     pub on_time: Option<bool>,
     pub delay_reason: Option<String>,
@@ -65,13 +74,16 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
         // people that data is about: those of the activities it came from as well.
         data.extend(flow.holdings[a].iter().cloned());
         subjects.extend(activity.subjects.iter().map(|s| s.name.clone()));
+        // People of an upstream activity are affected only if their data (what that activity
+        // collected itself) is among what the breached activity holds.
         for origin in flow.origins(model, a).keys() {
-            subjects.extend(
-                model.activities[*origin]
-                    .subjects
-                    .iter()
-                    .map(|s| s.name.clone()),
-            );
+            let upstream = &model.activities[*origin];
+            if crate::flow::own_data(model, upstream)
+                .iter()
+                .any(|d| flow.holdings[a].contains(d))
+            {
+                subjects.extend(upstream.subjects.iter().map(|s| s.name.clone()));
+            }
         }
         if activity.profiling {
             profiling.push(&activity.header.name);
@@ -235,6 +247,12 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
                 .as_ref()
                 .map(|n| n.value.to_string()),
             hours_after_discovery: hours_after.map(|h| (h * 10.0).round() / 10.0),
+            minutes_after_discovery: match (breach.discovered, &breach.notified_authority) {
+                (Some(discovered), Some(notified)) => {
+                    Some(discovered.minutes_until(notified.value))
+                }
+                _ => None,
+            },
             on_time,
             delay_reason: breach.delay_reason.clone(),
         },
@@ -298,7 +316,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && breach.delay_reason.is_none()
         {
             out.push(
-                    Diagnostic::new("N002", notified.stmt, format!("the authority was notified {} hours after discovery, without a reason for the delay", assessment.authority.hours_after_discovery.unwrap_or_default()))
+                    Diagnostic::new("N002", notified.stmt, format!("the authority was notified {} after discovery, more than 72 hours, without a reason for the delay", elapsed(assessment.authority.minutes_after_discovery.unwrap_or_default())))
                         .with_note("Art. 33(1): a notification after 72 hours must be accompanied by the reasons for the delay")
                         .with_help("add `delay-reason \"…\"`"),
                 );

@@ -43,14 +43,11 @@ fn destination<'m>(
     if info.eea {
         return Destination::Eea;
     }
-    if own {
-        return Destination::OwnCountry;
-    }
     let in_force = info
         .adequacy
         .as_ref()
         .filter(|a| a.since.is_none_or(|since| since <= today));
-    match in_force {
+    let judged = match in_force {
         Some(adequacy) if adequacy.full => Destination::Adequate,
         Some(adequacy) => match adequacy.requires.as_deref() {
             Some(requires) if certified.contains(&requires) => Destination::Adequate,
@@ -58,7 +55,54 @@ fn destination<'m>(
             None => Destination::Adequate,
         },
         None => Destination::NotAdequate,
+    };
+    // The controller's own country is never a transfer; when it is adequate anyway, a
+    // `transfer` there is still "not needed" (T005), so only the other outcomes change.
+    match judged {
+        Destination::PartialNotMet { .. } | Destination::NotAdequate if own => {
+            Destination::OwnCountry
+        }
+        other => other,
     }
+}
+
+/// Parties whose `transfer` is what protects a system they host (SPEC §4.1 lets a host's
+/// transfer protect the system): such a transfer is needed even when the host itself is in the EEA.
+fn hosts_whose_transfer_protects_a_system(cx: &Context<'_>) -> Vec<usize> {
+    let model = cx.model;
+    let mut relied_on = Vec::new();
+    for (s, system) in model.systems.iter().enumerate() {
+        if system.transfer.is_some() || !cx.flow.reaches_system(s) {
+            continue;
+        }
+        let Some(host) = system
+            .hosted_by
+            .as_ref()
+            .and_then(|h| model.position(Kind::Party, &h.value.name))
+        else {
+            continue;
+        };
+        let host_party = &model.parties[host];
+        if host_party.transfer.is_none() {
+            continue;
+        }
+        let certified = certifications(host_party);
+        let needs = system
+            .location
+            .iter()
+            .map(|l| &l.value)
+            .chain(host_party.country.iter())
+            .any(|country| {
+                matches!(
+                    destination(model, cx.settings.today, &country.name, &certified),
+                    Destination::PartialNotMet { .. } | Destination::NotAdequate
+                )
+            });
+        if needs {
+            relied_on.push(host);
+        }
+    }
+    relied_on
 }
 
 fn certifications(party: &Party) -> Vec<&str> {
@@ -182,6 +226,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Parties: their own `transfer`, and the subprocessors they pass data on to.
+    let relied_on = hosts_whose_transfer_protects_a_system(cx);
     for (p, party) in model.parties.iter().enumerate() {
         if party.header.from_stdlib {
             continue;
@@ -193,7 +238,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 &country.name,
                 &certifications(party),
             );
-            if matches!(dest, Destination::Eea | Destination::Adequate) {
+            if matches!(dest, Destination::Eea | Destination::Adequate) && !relied_on.contains(&p) {
                 not_needed(transfer, &country.name, out);
             }
             let users = cx
