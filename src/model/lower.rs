@@ -182,6 +182,7 @@ pub fn lower_file(
     let mut cx = Cx {
         diagnostics,
         refs: Vec::new(),
+        meant: Vec::new(),
     };
     let decls = decls
         .iter()
@@ -196,6 +197,9 @@ pub fn lower_file(
 struct Cx<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
     refs: Vec<(Kind, Ref)>,
+    /// Keys that misspelt keys were meant to be (their E002's "did you mean"), most recent
+    /// last; a block reads the ones its own statements added.
+    meant: Vec<&'static str>,
 }
 
 impl Cx<'_> {
@@ -204,6 +208,7 @@ impl Cx<'_> {
     }
 
     fn declaration(&mut self, decl: &ast::Decl, from_stdlib: bool) -> Decl {
+        self.meant.clear();
         let mut header = Header {
             kind: decl.kind,
             name: decl.name.text.clone(),
@@ -257,7 +262,15 @@ impl Cx<'_> {
                 continue;
             }
             let Some((_, card)) = schema.iter().find(|(k, _)| *k == key) else {
-                self.unknown_key(stmt, schema, header.is_some(), decl);
+                // A misspelt key is one mistake: the key it was meant to be counts as written,
+                // so nothing also reports that key as missing.
+                if let Some(meant) = self.unknown_key(stmt, schema, header.is_some(), decl) {
+                    seen.push(meant);
+                    if let Some(header) = header.as_deref_mut() {
+                        header.written.push(meant.to_string());
+                    }
+                    self.meant.push(meant);
+                }
                 continue;
             };
             if matches!(card, Required | One) && seen.contains(&key) {
@@ -305,12 +318,13 @@ impl Cx<'_> {
         schema: &Schema,
         at_declaration: bool,
         decl: &ast::Decl,
-    ) {
+    ) -> Option<&'static str> {
         let key = stmt.key.text.as_str();
-        let mut keys: Vec<&str> = schema.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&'static str> = schema.iter().map(|(k, _)| *k).collect();
         if at_declaration {
             keys.push("allow");
         }
+        let mut meant = None;
         let mut diagnostic = Diagnostic::new(
             "E002",
             stmt.key.span,
@@ -324,6 +338,7 @@ impl Cx<'_> {
                 .with_related(decl.name.span, "inside this declaration");
         } else if let Some(near) = suggest::closest(key, keys.iter().copied()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+            meant = Some(near);
         } else if let Some(owner) = at_declaration
             .then(|| {
                 Kind::ALL
@@ -341,6 +356,7 @@ impl Cx<'_> {
             diagnostic = diagnostic.with_help(format!("this block takes: {}", list_words(&keys)));
         }
         self.report(diagnostic);
+        meant
     }
 
     /// `allow CODE "reason"`: the code must exist and the reason must be given (E013).
@@ -1283,12 +1299,17 @@ impl Cx<'_> {
             interest: None,
             assessment: None,
             contract: None,
+            written: Vec::new(),
         };
         let Some(block) = &stmt.block else {
             return Some(basis);
         };
         for inner in &block.stmts {
             let key = inner.key.text.as_str();
+            basis.written.push(key.to_string());
+            if let Some(near) = suggest::closest(key, schema.iter().map(|(k, _)| *k)) {
+                basis.written.push(near.to_string());
+            }
             if !schema.iter().any(|(k, _)| *k == key) {
                 let belongs_to = [
                     (CONSENT_KEYS, "consent"),
@@ -1520,7 +1541,20 @@ impl Cx<'_> {
                     .with_help("write `compatible { link \"…\" context \"…\" … }`"),
             );
         }
-        for inner in self.sub_block(stmt, &COMPATIBLE_KEYS, decl) {
+        let meant_before = self.meant.len();
+        let kept = self.sub_block(stmt, &COMPATIBLE_KEYS, decl);
+        for meant in self.meant.split_off(meant_before) {
+            match meant {
+                "link" => compatible.link = true,
+                "context" => compatible.context = true,
+                "nature" => compatible.nature = true,
+                "consequences" => compatible.consequences = true,
+                "expectations" => compatible.expectations = true,
+                "safeguards" => compatible.has_safeguards = true,
+                _ => {}
+            }
+        }
+        for inner in kept {
             let key = inner.key.text.as_str();
             if key == "safeguards" {
                 compatible.has_safeguards = true;

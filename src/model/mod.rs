@@ -203,6 +203,15 @@ pub struct Basis {
     pub interest: Option<String>,
     pub assessment: Option<String>,
     pub contract: Option<String>,
+    /// Keys written in the block, valid or not, and what misspelt ones were meant to be:
+    /// the B rules about a missing detail stay silent when it is there but broken.
+    pub written: Vec<String>,
+}
+
+impl Basis {
+    pub fn wrote(&self, key: &str) -> bool {
+        self.written.iter().any(|k| k == key)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -38,14 +38,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn basis_details(model: &Model, basis: &Basis, out: &mut Vec<Diagnostic>) {
     match basis.kind {
         BasisKind::Consent => {
-            if basis.evidence.is_none() {
+            if basis.evidence.is_none() && !basis.wrote("evidence") {
                 out.push(
                     Diagnostic::new("B002", basis.stmt, "consent is relied on, but nothing says how it is recorded")
                         .with_note("Art. 7(1): the controller must be able to demonstrate that each person consented")
                         .with_help("add `evidence \"<where consent records are kept>\"` to the basis block"),
                 );
             }
-            if basis.notice.is_none() {
+            if basis.notice.is_none() && !basis.wrote("notice") {
                 out.push(
                     Diagnostic::new("B003", basis.stmt, "consent is relied on, but the information shown when asking is not kept")
                         .with_help("add `notice \"<the consent text or its version>\"` to the basis block"),
@@ -59,13 +59,13 @@ fn basis_details(model: &Model, basis: &Basis, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        BasisKind::LegitimateInterest if basis.assessment.is_none() => out.push(
+        BasisKind::LegitimateInterest if basis.assessment.is_none() && !basis.wrote("assessment") => out.push(
             Diagnostic::new("B005", basis.stmt, "legitimate interest without a recorded balancing test")
                 .with_note("Art. 6(1)(f): the interest must outweigh the data subjects' interests and rights, and that weighing must be documented")
                 .with_help("add `assessment \"<reference to the legitimate-interest assessment>\"`"),
         ),
         BasisKind::LegalObligation | BasisKind::PublicTask => {
-            if basis.law.is_none() {
+            if basis.law.is_none() && !basis.wrote("law") {
                 out.push(
                     Diagnostic::new("B006", basis.stmt, format!("`{}` without the law it rests on", basis.kind))
                         .with_note("Art. 6(3): the obligation or task must be laid down in Union or member-state law")
