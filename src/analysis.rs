@@ -73,21 +73,24 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     }
 }
 
-/// One typo, one E001 (SPEC §2): in a declaration whose body held a syntax error, findings
-/// anchored at its name (a missing basis, retention, channel…) may be about the broken
-/// statement, so they are dropped. Findings at the statements that did parse remain.
+/// One typo, one E001 (SPEC §2): in a declaration that lost a statement to a syntax error,
+/// any compliance finding may stem from the missing statement (a lost `exception` makes S001,
+/// a lost `basis` B001), so none is reported inside it until the error is fixed. Structural
+/// findings about what *was* written stay, and other declarations are checked as usual.
 fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     let broken: Vec<Span> = model
         .headers()
         .filter(|header| header.recovered)
-        .map(|header| header.name_span)
+        .map(|header| header.span)
         .collect();
     if broken.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
         let structural = d.code.starts_with('E') && d.code != "E007";
-        structural || d.primary.is_none_or(|at| !broken.contains(&at))
+        structural
+            || d.primary
+                .is_none_or(|at| !broken.iter().any(|decl| decl.contains(at)))
     });
 }
 

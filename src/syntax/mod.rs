@@ -53,6 +53,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         file,
         text,
         diagnostics: &mut parsed.diagnostics,
+        lost_statement: false,
+        swallowed_to_end: false,
+        unclosed_blocks: 0,
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
@@ -64,8 +67,39 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Rule::bad_declaration => {
                 // A run of broken lines (say, the body of a declaration whose `{` was lost)
                 // is one mistake: report its first line only.
+                // A lone `}` after a block reported unclosed is that block's brace, come late.
+                if pair.as_str().trim() == "}" && builder.unclosed_blocks > 0 {
+                    builder.unclosed_blocks -= 1;
+                    continue;
+                }
                 if !previous_was_bad {
-                    builder.report(pair.as_span().start(), Context::Declaration);
+                    let start = pair.as_span().start();
+                    let previous = if looks_like_a_statement(pair.as_str()) {
+                        parsed.decls.last_mut()
+                    } else {
+                        None
+                    };
+                    match previous {
+                        // A `}` too many closed the declaration above early: its remaining
+                        // statements are lost to it, which is what the user needs to hear.
+                        Some(decl) => {
+                            decl.recovered = true;
+                            let word_end = pair
+                                .as_str()
+                                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                                .unwrap_or(pair.as_str().len());
+                            builder.diagnostics.push(
+                                Diagnostic::new(
+                                    "E001",
+                                    Span::new(file, start..start + word_end.max(1)),
+                                    format!("`{}` stands outside any declaration", &pair.as_str()[..word_end]),
+                                )
+                                .with_related(decl.name.span, "this declaration was closed above it")
+                                .with_help("a `}` above closes the declaration early: remove it, so these statements belong to it again"),
+                            );
+                        }
+                        None => builder.report(start, Context::Declaration),
+                    }
                 }
                 previous_was_bad = true;
             }
@@ -86,6 +120,13 @@ struct Builder<'a> {
     file: FileId,
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Whether the declaration being built lost a statement to a syntax error.
+    lost_statement: bool,
+    /// A broken statement ran to the end of the file (an unclosed `"""`): the blocks
+    /// around it are unclosed because of it, not by a mistake of their own.
+    swallowed_to_end: bool,
+    /// Blocks reported unclosed so far: a lone `}` later on is probably theirs.
+    unclosed_blocks: usize,
 }
 
 impl Builder<'_> {
@@ -116,7 +157,7 @@ impl Builder<'_> {
 
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Decl {
         let span = self.span(&pair);
-        let errors_before = self.diagnostics.len();
+        let outer_lost = std::mem::replace(&mut self.lost_statement, false);
         let mut kind = Kind::Controller;
         let mut name = None;
         let mut title = None;
@@ -150,7 +191,7 @@ impl Builder<'_> {
                 span,
             }),
             span,
-            recovered: self.diagnostics.len() > errors_before,
+            recovered: std::mem::replace(&mut self.lost_statement, outer_lost),
         }
     }
 
@@ -164,10 +205,38 @@ impl Builder<'_> {
     fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
         let span = self.span(&pair);
         let mut stmts = Vec::new();
+        let mut open = None;
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::statement => stmts.push(self.statement(inner)),
-                Rule::bad_statement => self.report(inner.as_span().start(), Context::Statement),
+                Rule::bad_statement => {
+                    self.lost_statement = true;
+                    self.swallowed_to_end |= inner.as_span().end() >= self.text.len();
+                    self.report(inner.as_span().start(), Context::Statement);
+                }
+                Rule::open_brace => open = Some(inner.as_span().start()),
+                Rule::unclosed => {
+                    let at = open.unwrap_or(span.start as usize);
+                    let end = inner.as_span().start();
+                    if end >= self.text.len() && self.swallowed_to_end {
+                        continue;
+                    }
+                    self.unclosed_blocks += 1;
+                    let next = if end >= self.text.len() {
+                        "the file ends first".to_string()
+                    } else {
+                        let line = self.text[..end].matches('\n').count() + 1;
+                        format!("a new declaration starts on line {line}")
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            "E001",
+                            Span::new(self.file, at..at + 1),
+                            "this `{` is never closed",
+                        )
+                        .with_help(format!("add the `}}` that ends this block: {next}")),
+                    );
+                }
                 _ => {}
             }
         }
@@ -451,6 +520,25 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
+}
+
+/// Whether a top-level line that is no declaration reads like a statement (a key, then values,
+/// no block): the sign of a declaration closed too early, not of a misspelt declaration kind.
+fn looks_like_a_statement(line: &str) -> bool {
+    let first_line = line.lines().next().unwrap_or("");
+    let word: String = first_line
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if word.is_empty() {
+        return false;
+    }
+    let kinds = Kind::ALL.map(Kind::keyword);
+    if kinds.contains(&word.as_str()) {
+        // `data name, email` is a statement; `data email "E-mail" {` a declaration gone wrong.
+        return !first_line.contains('{');
+    }
+    suggest::closest(&word, kinds).is_none()
 }
 
 /// The start of a `"""` between the swallowed region's start and the error that never closes.
