@@ -31,6 +31,7 @@ pub struct Settings {
 pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     let mut diagnostics = Vec::new();
     let mut lowered = Vec::new();
+    let mut lost_names = Vec::new();
     let mut files = 0;
     for (id, file) in sources.iter() {
         if file.origin == Origin::Config {
@@ -52,13 +53,14 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
         }
         let parsed = syntax::parse(id, &file.text);
         diagnostics.extend(parsed.diagnostics);
+        lost_names.extend(parsed.lost_names);
         lowered.push(model::lower_file(
             &parsed.decls,
             file.origin == Origin::Stdlib,
             &mut diagnostics,
         ));
     }
-    let model = model::resolve(lowered, &mut diagnostics);
+    let model = model::resolve(lowered, &lost_names, &mut diagnostics);
     let flow = Flow::build(&model);
     crate::rules::run(&model, &flow, settings, &mut diagnostics);
     drop_follow_on_findings(&model, &mut diagnostics);

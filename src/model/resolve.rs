@@ -10,7 +10,13 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 
 /// `files` holds the user's files in path order, then the stdlib's.
-pub fn resolve(files: Vec<Lowered>, diagnostics: &mut Vec<Diagnostic>) -> Model {
+/// `lost_names` are declarations a syntax error swallowed (already an E001): references to
+/// them are not reported again as E004.
+pub fn resolve(
+    files: Vec<Lowered>,
+    lost_names: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Model {
     let mut model = Model::default();
     let mut refs = Vec::new();
     let mut first_controller: Option<Span> = None;
@@ -90,6 +96,9 @@ pub fn resolve(files: Vec<Lowered>, diagnostics: &mut Vec<Diagnostic>) -> Model 
     for (kind, reference) in refs {
         if model.position(kind, &reference.name).is_some() {
             model.referenced.insert((kind, reference.name));
+            continue;
+        }
+        if lost_names.contains(&reference.name) {
             continue;
         }
         let mut diagnostic = Diagnostic::new(

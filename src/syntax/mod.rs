@@ -22,6 +22,9 @@ pub const MAX_NESTING: usize = 64;
 pub struct Parsed {
     pub decls: Vec<Decl>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Names of declarations lost to a syntax error in their header (`activty two {…}`):
+    /// references to them elsewhere are not reported as unresolved on top of the E001.
+    pub lost_names: Vec<String>,
 }
 
 /// Parses one file. Never panics; every problem becomes a diagnostic.
@@ -98,7 +101,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                                 .with_help("a `}` above closes the declaration early: remove it, so these statements belong to it again"),
                             );
                         }
-                        None => builder.report(start, Context::Declaration),
+                        None => {
+                            builder.report(start, Context::Declaration);
+                            if let Some(name) = declared_name(pair.as_str()) {
+                                parsed.lost_names.push(name);
+                            }
+                        }
                     }
                 }
                 previous_was_bad = true;
@@ -520,6 +528,21 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
+}
+
+/// The NAME of a broken `KIND NAME …` header, when the line has that shape.
+fn declared_name(line: &str) -> Option<String> {
+    let mut words = line.lines().next()?.split_whitespace();
+    let _kind = words.next()?;
+    let name = words.next()?;
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    valid.then(|| name.to_string())
 }
 
 /// Whether a top-level line that is no declaration reads like a statement (a key, then values,
