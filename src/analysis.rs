@@ -80,19 +80,23 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
 /// a lost `basis` B001), so none is reported inside it until the error is fixed. Structural
 /// findings about what *was* written stay, and other declarations are checked as usual.
 fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    let broken: Vec<Span> = model
+    let broken: Vec<(Span, bool)> = model
         .headers()
         .filter(|header| header.recovered)
-        .map(|header| header.span)
+        .map(|header| (header.span, header.unclosed))
         .collect();
     if broken.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
-        let structural = d.code.starts_with('E') && d.code != "E007";
-        structural
-            || d.primary
-                .is_none_or(|at| !broken.iter().any(|decl| decl.contains(at)))
+        let Some(at) = d.primary else { return true };
+        let Some((_, unclosed)) = broken.iter().find(|(decl, _)| decl.contains(at)) else {
+            return true;
+        };
+        // With a block left open, statements may sit in the wrong block: keys reported
+        // unknown, repeated or missing there are guesses too.
+        let follows_from_layout = matches!(d.code, "E002" | "E006" | "E007");
+        d.code.starts_with('E') && d.code != "E007" && !(*unclosed && follows_from_layout)
     });
 }
 

@@ -218,6 +218,7 @@ impl Cx<'_> {
             allows: Vec::new(),
             from_stdlib,
             recovered: decl.recovered,
+            unclosed: decl.unclosed,
             written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
         };
         let stmts = self.shape(
@@ -1984,6 +1985,7 @@ fn current_decl(header: &Header) -> ast::Decl {
         },
         span: header.span,
         recovered: header.recovered,
+        unclosed: header.unclosed,
     }
 }
 

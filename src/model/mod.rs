@@ -57,6 +57,8 @@ pub struct Header {
     pub from_stdlib: bool,
     /// The declaration held a syntax error (see `ast::Decl::recovered`).
     pub recovered: bool,
+    /// One of its blocks never closed (see `ast::Decl::unclosed`).
+    pub unclosed: bool,
     /// Keys written in the declaration, valid or not: a rule about a *missing* statement
     /// stays silent when the statement is there with a bad value (already E003).
     pub written: Vec<String>,

@@ -74,6 +74,8 @@ pub struct Decl {
     /// A statement inside did not parse (E001): findings about missing statements are
     /// dropped for this declaration, since the missing one may be the broken one.
     pub recovered: bool,
+    /// One of its blocks never closed, so which statement belongs to which block is a guess.
+    pub unclosed: bool,
 }
 
 #[derive(Clone, Debug)]

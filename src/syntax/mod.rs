@@ -59,6 +59,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         lost_statement: false,
         swallowed_to_end: false,
         unclosed_blocks: 0,
+        suspect_open: None,
+        unclosed_here: false,
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
@@ -135,6 +137,11 @@ struct Builder<'a> {
     swallowed_to_end: bool,
     /// Blocks reported unclosed so far: a lone `}` later on is probably theirs.
     unclosed_blocks: usize,
+    /// The `{` of a block whose `}` was indented less than the line that opened it: that `}`
+    /// probably belonged to an outer block, so this is where a `}` is missing.
+    suspect_open: Option<(usize, usize)>,
+    /// Whether the declaration being built has a block that never closed.
+    unclosed_here: bool,
 }
 
 impl Builder<'_> {
@@ -166,6 +173,8 @@ impl Builder<'_> {
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Decl {
         let span = self.span(&pair);
         let outer_lost = std::mem::replace(&mut self.lost_statement, false);
+        self.unclosed_here = false;
+        self.suspect_open = None;
         let mut kind = Kind::Controller;
         let mut name = None;
         let mut title = None;
@@ -200,6 +209,7 @@ impl Builder<'_> {
             }),
             span,
             recovered: std::mem::replace(&mut self.lost_statement, outer_lost),
+            unclosed: self.unclosed_here,
         }
     }
 
@@ -214,6 +224,7 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut stmts = Vec::new();
         let mut open = None;
+        let earlier_suspect = self.suspect_open.take();
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::statement => stmts.push(self.statement(inner)),
@@ -223,9 +234,28 @@ impl Builder<'_> {
                     self.report(inner.as_span().start(), Context::Statement);
                 }
                 Rule::open_brace => open = Some(inner.as_span().start()),
+                Rule::close_brace => {
+                    let open_at = open.unwrap_or(span.start as usize);
+                    let close_at = inner.as_span().start();
+                    let misplaced = indent_of_line(self.text, close_at)
+                        .is_some_and(|close| close < indent_of_line_at(self.text, open_at));
+                    // Prefer the innermost suspect: the block that took a brace not its own.
+                    let inner_suspect = self.suspect_open.take();
+                    self.suspect_open = inner_suspect
+                        .or(misplaced.then_some((open_at, close_at)))
+                        .or(earlier_suspect);
+                }
                 Rule::unclosed => {
-                    let at = open.unwrap_or(span.start as usize);
+                    let suspect = self.suspect_open.take();
+                    let at =
+                        suspect.map_or(open.unwrap_or(span.start as usize), |(open_at, _)| open_at);
                     let end = inner.as_span().start();
+                    // A block that simply runs into the next declaration lost nothing; one
+                    // that took a `}` not its own has statements in the wrong place.
+                    if suspect.is_some() {
+                        self.unclosed_here = true;
+                        self.lost_statement = true;
+                    }
                     if end >= self.text.len() && self.swallowed_to_end {
                         continue;
                     }
@@ -242,7 +272,13 @@ impl Builder<'_> {
                             Span::new(self.file, at..at + 1),
                             "this `{` is never closed",
                         )
-                        .with_help(format!("add the `}}` that ends this block: {next}")),
+                        .with_help(match suspect {
+                            Some((_, close_at)) => format!(
+                                "add the `}}` that ends this block; the `}}` on line {} is indented like the block around it, so it seems to close that one",
+                                self.text[..close_at].matches('\n').count() + 1
+                            ),
+                            None => format!("add the `}}` that ends this block: {next}"),
+                        }),
                     );
                 }
                 _ => {}
@@ -528,6 +564,26 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
+}
+
+/// Indentation (in characters) of the line holding `offset`, when only blanks precede it there:
+/// the indentation of a `}` that starts its line.
+fn indent_of_line(text: &str, offset: usize) -> Option<usize> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    before
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| before.chars().count())
+}
+
+/// Indentation of the line holding `offset`, whatever precedes `offset` on it.
+fn indent_of_line_at(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count()
 }
 
 /// The NAME of a broken `KIND NAME …` header, when the line has that shape.
