@@ -163,3 +163,59 @@ fn many_statements_on_one_long_line_parse() {
         20_000
     );
 }
+
+const EXAMPLE_FILES: [&str; 3] = [
+    include_str!("../examples/webshop/policies/orders.lawful"),
+    include_str!("../examples/clinic/patients.lawful"),
+    include_str!("../examples/municipality/sociaal-domein.lawful"),
+];
+
+/// A clean example file with `junk` put at the start of one of its statement lines.
+fn with_typo(file: usize, line: usize, junk: &str) -> Option<(String, usize)> {
+    let text = EXAMPLE_FILES[file % EXAMPLE_FILES.len()];
+    let lines: Vec<&str> = text.lines().collect();
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|i| {
+            let trimmed = lines[*i].trim_start();
+            !trimmed.is_empty() && !trimmed.starts_with('#') && !trimmed.starts_with('}')
+        })
+        .collect();
+    let target = *candidates.get(line % candidates.len().max(1))?;
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i == target {
+            let indent = l.len() - l.trim_start().len();
+            out.push_str(&l[..indent]);
+            out.push_str(junk);
+            out.push_str(&l[indent..]);
+        } else {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    Some((out, target + 1))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, .. ProptestConfig::default() })]
+
+    /// SPEC §2: one typo yields one E001 and no follow-on errors.
+    #[test]
+    fn one_typo_one_error(file in 0usize..3, line in 0usize..400, junk in prop::sample::select(vec!["@", "{", "\"", "= ", "}"])) {
+        let Some((text, typo_line)) = with_typo(file, line, junk) else { return Ok(()) };
+        // Checked alone, the file lacks the rest of its workspace: compare against the same
+        // file without the typo and look only at what the typo adds.
+        let clean = EXAMPLE_FILES[file % EXAMPLE_FILES.len()];
+        let (_, before) = support::check_snippet(clean);
+        let (sources, after) = support::check_snippet(&text);
+        let serious = |a: &lawful::Analysis| -> usize {
+            a.diagnostics.iter().filter(|d| d.severity != lawful::registry::Severity::Info).count()
+        };
+        let e001: Vec<_> = after.diagnostics.iter().filter(|d| d.code == "E001").collect();
+        prop_assert_eq!(e001.len(), 1, "typo {:?} on line {}:\n{}", junk, typo_line, support::dump(&sources, &after));
+        prop_assert!(
+            serious(&after) <= serious(&before) + 1,
+            "typo {:?} on line {} added follow-on findings:\n{}", junk, typo_line, support::dump(&sources, &after)
+        );
+    }
+}

@@ -61,6 +61,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         unclosed_blocks: 0,
         suspect_open: None,
         unclosed_here: false,
+        last_broken_line: None,
+        line_cursor: (0, 0),
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
@@ -72,10 +74,18 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Rule::bad_declaration => {
                 // A run of broken lines (say, the body of a declaration whose `{` was lost)
                 // is one mistake: report its first line only.
-                // A lone `}` after a block reported unclosed is that block's brace, come late.
-                if pair.as_str().trim() == "}" && builder.unclosed_blocks > 0 {
-                    builder.unclosed_blocks -= 1;
-                    continue;
+                // A lone `}` after a block reported unclosed is that block's brace, come late;
+                // after a declaration that reported a syntax error, it is the brace that error
+                // displaced.
+                if pair.as_str().trim() == "}" {
+                    if builder.unclosed_blocks > 0 {
+                        builder.unclosed_blocks -= 1;
+                        continue;
+                    }
+                    if !previous_was_bad && parsed.decls.last().is_some_and(|d| d.recovered) {
+                        previous_was_bad = true;
+                        continue;
+                    }
                 }
                 if !previous_was_bad {
                     let start = pair.as_span().start();
@@ -85,6 +95,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         None
                     };
                     match previous {
+                        // The declaration above already reported a syntax error, which is what
+                        // closed it early (a stray `}` or quote): these lines are its follow-on.
+                        Some(decl) if decl.recovered => {}
                         // A `}` too many closed the declaration above early: its remaining
                         // statements are lost to it, which is what the user needs to hear.
                         Some(decl) => {
@@ -142,9 +155,27 @@ struct Builder<'a> {
     suspect_open: Option<(usize, usize)>,
     /// Whether the declaration being built has a block that never closed.
     unclosed_here: bool,
+    /// The line of the last broken statement reported: a second one on the same line is the
+    /// same mistake (a stray quote shifts the pairing of the rest of the line).
+    last_broken_line: Option<usize>,
+    /// (offset, line) of the last line lookup: offsets only grow while building, so counting
+    /// newlines from there keeps line lookups linear over the file.
+    line_cursor: (usize, usize),
 }
 
 impl Builder<'_> {
+    /// 0-based line of `offset`, counted on from the previous lookup.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let (from, line) = self.line_cursor;
+        let line = if offset >= from {
+            line + self.text[from..offset].matches('\n').count()
+        } else {
+            self.text[..offset].matches('\n').count()
+        };
+        self.line_cursor = (offset, line);
+        line
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
         Span::new(self.file, span.start()..span.end())
@@ -225,11 +256,17 @@ impl Builder<'_> {
         let mut stmts = Vec::new();
         let mut open = None;
         let earlier_suspect = self.suspect_open.take();
+
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::statement => stmts.push(self.statement(inner)),
                 Rule::bad_statement => {
                     self.lost_statement = true;
+                    let start = inner.as_span().start();
+                    let line = self.line_at(start);
+                    if self.last_broken_line.replace(line) == Some(line) {
+                        continue;
+                    }
                     self.swallowed_to_end |= inner.as_span().end() >= self.text.len();
                     self.report(inner.as_span().start(), Context::Statement);
                 }
@@ -246,6 +283,7 @@ impl Builder<'_> {
                         .or(earlier_suspect);
                 }
                 Rule::unclosed => {
+                    let already_lost = self.lost_statement;
                     let suspect = self.suspect_open.take();
                     let at =
                         suspect.map_or(open.unwrap_or(span.start as usize), |(open_at, _)| open_at);
@@ -256,7 +294,11 @@ impl Builder<'_> {
                         self.unclosed_here = true;
                         self.lost_statement = true;
                     }
-                    if end >= self.text.len() && self.swallowed_to_end {
+                    // A broken statement can swallow a block's `}` (a stray `{` runs to it): a
+                    // declaration that already lost a statement is unclosed because of that
+                    // error, which is reported; so is one an unclosed `"""` ran through.
+                    if (end >= self.text.len() && self.swallowed_to_end) || already_lost {
+                        self.lost_statement = true;
                         continue;
                     }
                     self.unclosed_blocks += 1;
