@@ -219,3 +219,34 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, .. ProptestConfig::default() })]
+
+    /// Deleting one `"`, `{`, `}` or `,` is one mistake: at most one new error.
+    #[test]
+    fn one_deleted_delimiter_one_error(file in 0usize..3, nth in 0usize..2000) {
+        let clean = EXAMPLE_FILES[file % EXAMPLE_FILES.len()];
+        let positions: Vec<usize> = clean
+            .char_indices()
+            .filter(|(i, c)| {
+                let line_start = clean[..*i].rfind('\n').map_or(0, |s| s + 1);
+                matches!(c, '"' | '{' | '}' | ',') && !clean[line_start..*i].contains('#')
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let at = positions[nth % positions.len()];
+        let mut text = clean.to_string();
+        text.remove(at);
+        let serious = |a: &lawful::Analysis| -> usize {
+            a.diagnostics.iter().filter(|d| d.severity != lawful::registry::Severity::Info).count()
+        };
+        let (_, before) = support::check_snippet(clean);
+        let (sources, after) = support::check_snippet(&text);
+        prop_assert!(
+            serious(&after) <= serious(&before) + 1,
+            "deleting {:?} at byte {} added follow-on findings:\n{}",
+            &clean[at..at + 1], at, support::dump(&sources, &after)
+        );
+    }
+}

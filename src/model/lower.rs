@@ -691,11 +691,10 @@ impl Cx<'_> {
     fn list_values<'s>(&mut self, stmt: &'s Stmt) -> Vec<&'s Value> {
         let mut out = Vec::new();
         for item in &stmt.items {
-            let mut values = item.values.iter();
-            if let Some(first) = values.next() {
-                out.push(first);
-            }
-            if let Some(extra) = values.next() {
+            // A missing comma is reported once, but every value is kept as an item, so the
+            // rest of the model does not miss it (no follow-on "not held" or "unused").
+            out.extend(item.values.iter());
+            if let Some(extra) = item.values.get(1) {
                 self.report(
                     Diagnostic::new(
                         "E003",

@@ -86,6 +86,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         previous_was_bad = true;
                         continue;
                     }
+                    // A `}` left over after a declaration means its braces did not pair up
+                    // (a `{` forgotten inside it): which statement sits in which block is a guess.
+                    if !previous_was_bad {
+                        if let Some(decl) = parsed.decls.last_mut() {
+                            decl.recovered = true;
+                            decl.unclosed = true;
+                        }
+                    }
                 }
                 if !previous_was_bad {
                     let start = pair.as_span().start();
@@ -102,6 +110,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         // statements are lost to it, which is what the user needs to hear.
                         Some(decl) => {
                             decl.recovered = true;
+                            decl.unclosed = true;
                             let word_end = pair
                                 .as_str()
                                 .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
@@ -656,8 +665,13 @@ fn looks_like_a_statement(line: &str) -> bool {
     }
     let kinds = Kind::ALL.map(Kind::keyword);
     if kinds.contains(&word.as_str()) {
-        // `data name, email` is a statement; `data email "E-mail" {` a declaration gone wrong.
-        return !first_line.contains('{');
+        // `data name, email` is a statement; `data email "E-mail" {`, or a header that lost its
+        // `{` (`party nimbus "Nimbus Cloud"`), is a declaration gone wrong. Only `data`,
+        // `subjects`, `purpose` and `country` are also statement keys, and no statement takes
+        // a title string.
+        let also_a_key = matches!(word.as_str(), "data" | "subjects" | "purpose" | "country");
+        let has_title = first_line[word.len()..].contains('"');
+        return also_a_key && !has_title && !first_line.contains('{');
     }
     suggest::closest(&word, kinds).is_none()
 }
