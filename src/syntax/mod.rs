@@ -88,11 +88,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     }
                     // A `}` left over after a declaration means its braces did not pair up
                     // (a `{` forgotten inside it): which statement sits in which block is a guess.
-                    if !previous_was_bad {
-                        if let Some(decl) = parsed.decls.last_mut() {
-                            decl.recovered = true;
-                            decl.unclosed = true;
-                        }
+                    if !previous_was_bad && let Some(decl) = parsed.decls.last_mut() {
+                        decl.recovered = true;
+                        decl.unclosed = true;
                     }
                 }
                 if !previous_was_bad {
