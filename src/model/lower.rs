@@ -1543,33 +1543,19 @@ impl Cx<'_> {
         }
         let meant_before = self.meant.len();
         let kept = self.sub_block(stmt, &COMPATIBLE_KEYS, decl);
+        // A factor counts as addressed once written, even misspelt or with a bad value:
+        // that mistake is already reported, and P002 would only repeat it.
         for meant in self.meant.split_off(meant_before) {
-            match meant {
-                "link" => compatible.link = true,
-                "context" => compatible.context = true,
-                "nature" => compatible.nature = true,
-                "consequences" => compatible.consequences = true,
-                "expectations" => compatible.expectations = true,
-                "safeguards" => compatible.has_safeguards = true,
-                _ => {}
-            }
+            compatible.address(meant);
         }
         for inner in kept {
             let key = inner.key.text.as_str();
             if key == "safeguards" {
-                compatible.has_safeguards = true;
                 compatible.safeguards.extend(self.measures(inner));
-                continue;
+            } else {
+                self.string(inner);
             }
-            let given = self.string(inner).is_some();
-            match key {
-                "link" => compatible.link = given,
-                "context" => compatible.context = given,
-                "nature" => compatible.nature = given,
-                "consequences" => compatible.consequences = given,
-                "expectations" => compatible.expectations = given,
-                _ => {}
-            }
+            compatible.address(key);
         }
         compatible
     }

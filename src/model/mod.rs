@@ -255,6 +255,21 @@ pub struct Compatible {
     pub has_safeguards: bool,
 }
 
+impl Compatible {
+    /// Records that the assessment addresses one of its six factors.
+    pub fn address(&mut self, factor: &str) {
+        match factor {
+            "link" => self.link = true,
+            "context" => self.context = true,
+            "nature" => self.nature = true,
+            "consequences" => self.consequences = true,
+            "expectations" => self.expectations = true,
+            "safeguards" => self.has_safeguards = true,
+            _ => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct AutomatedDecision {
     pub stmt: Span,
