@@ -4,6 +4,8 @@
 //! * `#~^ CODE` on a line of its own: the code is reported on the line above.
 //! * `#~0 CODE`: a diagnostic without a line (workspace or whole file).
 //! * `#! codes: B001 B002` near the top: compare only these codes (default: all of them).
+//! * `CODE@COL` pins the anchor's column too (1-based, in Unicode scalars); a fixture pins
+//!   columns on every marker or on none.
 //!
 //! A fixture without a `controller` is checked with a default one (see `support`).
 //! The comparison is exact, so a fixture also proves that nothing else fires.
@@ -16,7 +18,8 @@ use std::path::Path;
 #[derive(Debug, Default)]
 struct Expectations {
     only: Option<Vec<String>>,
-    expected: Vec<(u32, String)>,
+    /// (line, code, column when pinned)
+    expected: Vec<(u32, String, Option<u32>)>,
 }
 
 fn read_expectations(text: &str) -> Expectations {
@@ -37,7 +40,13 @@ fn read_expectations(text: &str) -> Expectations {
             (number, marker)
         };
         for code in codes.split_whitespace() {
-            expectations.expected.push((target, code.to_string()));
+            let (code, column) = match code.split_once('@') {
+                Some((code, column)) => (code, Some(column.parse().expect("a column number"))),
+                None => (code, None),
+            };
+            expectations
+                .expected
+                .push((target, code.to_string(), column));
         }
     }
     expectations.expected.sort();
@@ -61,15 +70,18 @@ fn ui_fixtures() {
         let text = fs::read_to_string(path).unwrap();
         let expectations = read_expectations(&text);
         let (sources, analysis) = support::check_snippet(&text);
-        let mut actual: Vec<(u32, String)> = analysis
+        let mut actual: Vec<(u32, String, Option<u32>)> = analysis
             .diagnostics
             .iter()
             .filter(|d| {
                 let file = d.location(&sources).file;
                 file.is_none() || file.as_deref() == Some("snippet.lawful")
             })
-            .map(|d| (d.location(&sources).line, d.code.to_string()))
-            .filter(|(_, code)| {
+            .map(|d| {
+                let at = d.location(&sources);
+                (at.line, d.code.to_string(), Some(at.column))
+            })
+            .filter(|(_, code, _)| {
                 expectations
                     .only
                     .as_ref()
@@ -77,6 +89,19 @@ fn ui_fixtures() {
             })
             .collect();
         actual.sort();
+        // Columns are compared when the fixture pins them: all of its markers, or none.
+        let pins_columns = expectations.expected.iter().any(|e| e.2.is_some());
+        if pins_columns && expectations.expected.iter().any(|e| e.2.is_none()) {
+            failures.push(format!(
+                "{}: pin a column on every marker or on none",
+                path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+        if !pins_columns {
+            for entry in &mut actual {
+                entry.2 = None;
+            }
+        }
         for d in &analysis.diagnostics {
             if d.help.as_deref().is_none_or(str::is_empty) {
                 failures.push(format!(
