@@ -64,7 +64,7 @@ impl Lcg {
 
     /// True about once in `n` calls.
     fn one_in(&mut self, n: usize) -> bool {
-        self.next() % n == 0
+        self.next().is_multiple_of(n)
     }
 }
 
@@ -78,7 +78,7 @@ const CLAUSES: &str = "subject-matter, instructions, confidentiality, security, 
 
 fn party(p: usize, parties: usize, rng: &mut Lcg) -> String {
     let country = COUNTRIES[rng.next() % COUNTRIES.len()];
-    let processor = p % 5 != 0;
+    let processor = !p.is_multiple_of(5);
     let mut text = format!("party p{p} \"Party {p}\" {{\n");
     let _ = writeln!(
         text,
@@ -104,7 +104,7 @@ fn party(p: usize, parties: usize, rng: &mut Lcg) -> String {
         text.push_str("  transfer scc { tia \"TIA-2026\" }\n");
     }
     // Chains of up to four processors: p → p+1 → p+2 → p+3, then a break.
-    if processor && p % 4 != 3 && p + 1 < parties && (p + 1) % 5 != 0 {
+    if processor && p % 4 != 3 && p + 1 < parties && !(p + 1).is_multiple_of(5) {
         let _ = writeln!(text, "  subprocessors p{}", p + 1);
     }
     text.push_str("}\n");
@@ -114,7 +114,11 @@ fn party(p: usize, parties: usize, rng: &mut Lcg) -> String {
 fn system(s: usize, parties: usize) -> String {
     // Hosted by processors only (party numbers not divisible by 5).
     let host = (s * 5 + 1) % parties;
-    let host = if host % 5 == 0 { host + 1 } else { host };
+    let host = if host.is_multiple_of(5) {
+        host + 1
+    } else {
+        host
+    };
     format!(
         "system s{s} \"System {s}\" {{\n  hosted-by p{host}\n  measures backup, access-control\n}}\n"
     )
@@ -124,7 +128,7 @@ fn activity(a: usize, parties: usize, systems: usize, rng: &mut Lcg) -> String {
     // A reuse chain (five activities) shares its purpose, but now and then one link is
     // reused for a purpose of its own without a compatibility assessment (P001).
     let chain = a / 5;
-    let purpose = if a % 5 != 0 && rng.one_in(40) {
+    let purpose = if !a.is_multiple_of(5) && rng.one_in(40) {
         PURPOSES[(chain + 1) % PURPOSES.len()]
     } else {
         PURPOSES[chain % PURPOSES.len()]
@@ -166,7 +170,7 @@ fn activity(a: usize, parties: usize, systems: usize, rng: &mut Lcg) -> String {
     // Mostly processors (party numbers not divisible by 5); a disclosure to an independent
     // controller usually states its own basis (else P003).
     let recipient = rng.next() % parties;
-    if recipient % 5 == 0 && !rng.one_in(10) {
+    if recipient.is_multiple_of(5) && !rng.one_in(10) {
         let _ = writeln!(
             text,
             "  recipient p{recipient} {{ basis legal-obligation {{ law \"Wet\" }} }}"
@@ -178,7 +182,7 @@ fn activity(a: usize, parties: usize, systems: usize, rng: &mut Lcg) -> String {
         let _ = writeln!(text, "  systems s{}", rng.next() % systems);
     }
     // Chains of reuses five long, all but the first link of each chain.
-    if a % 5 != 0 {
+    if !a.is_multiple_of(5) {
         let _ = writeln!(text, "  reuses a{}", a - 1);
     }
     text.push_str("}\n");
