@@ -11,11 +11,43 @@ use std::ops::Range;
 
 /// Renders diagnostics as text; `color` adds ANSI colours.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    render_named(diagnostics, sources, &super::own_names(sources), color)
+}
+
+/// Renders diagnostics as text, naming each file from `names` (indexed by [`FileId`]).
+/// Messages are cleaned ([`Diagnostic::cleaned`]) and so is every source line shown: control
+/// and invisible characters are replaced by a visible character of the same UTF-8 length, so
+/// no escape sequence from a policy file reaches the terminal and no underline is empty.
+pub fn render_named(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    names: &[String],
+    color: bool,
+) -> String {
     let config = term::Config::default();
-    let files = SourceFiles(sources);
+    let mut shown: Vec<Option<String>> = (0..sources.len()).map(|_| None).collect();
+    for diagnostic in diagnostics {
+        let files = diagnostic
+            .primary
+            .iter()
+            .chain(diagnostic.related.iter().map(|r| &r.span))
+            .map(|span| span.file);
+        for file in files {
+            let index = file.0 as usize;
+            if shown.get(index).is_some_and(Option::is_none) {
+                shown[index] = Some(visible(&sources.get(file).text));
+            }
+        }
+    }
+    let files = SourceFiles {
+        sources,
+        names,
+        shown: &shown,
+    };
     let mut buffer = Vec::new();
     for diagnostic in diagnostics {
-        let report = to_report(diagnostic, sources);
+        let diagnostic = &diagnostic.cleaned();
+        let report = to_report(diagnostic, names);
         let result = if color {
             term::emit_to_write_style(
                 &mut termcolor::Ansi::new(&mut buffer),
@@ -47,7 +79,30 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
     String::from_utf8_lossy(&buffer).into_owned()
 }
 
-fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<FileId> {
+/// `text` with each hidden character replaced by a visible one of the same UTF-8 length, so
+/// byte offsets stay valid: `?`, `¿`, `\u{FFFD}`, or `?` and `\u{FFFD}`.
+fn visible(text: &str) -> String {
+    let keep = |c: char| c == '\n' || c == '\t' || c == '\r' || !super::is_hidden_char(c);
+    if text.chars().all(keep) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            out.push_str(match c.len_utf8() {
+                1 => "?",
+                2 => "\u{BF}",
+                3 => "\u{FFFD}",
+                _ => "?\u{FFFD}",
+            });
+        }
+    }
+    out
+}
+
+fn to_report(diagnostic: &Diagnostic, names: &[String]) -> Report<FileId> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
@@ -64,8 +119,10 @@ fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<FileId> {
         );
     }
     let mut notes = Vec::new();
-    if let Some(file) = diagnostic.file_only {
-        notes.push(format!("in {}", sources.get(file).path));
+    if let Some(file) = diagnostic.file_only
+        && let Some(name) = names.get(file.0 as usize)
+    {
+        notes.push(format!("in {name}"));
     }
     let article = diagnostic.article();
     if !article.is_empty() {
@@ -83,7 +140,12 @@ fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<FileId> {
 }
 
 /// Adapts [`Sources`] to codespan-reporting's file database.
-struct SourceFiles<'a>(&'a Sources);
+struct SourceFiles<'a> {
+    sources: &'a Sources,
+    names: &'a [String],
+    /// The text shown for each file that has a diagnostic (see [`visible`]).
+    shown: &'a [Option<String>],
+}
 
 impl<'a> Files<'a> for SourceFiles<'a> {
     type FileId = FileId;
@@ -91,19 +153,25 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).path)
+        Ok(self
+            .names
+            .get(id.0 as usize)
+            .map_or(&self.sources.get(id).path, |name| name))
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).text)
+        match self.shown.get(id.0 as usize) {
+            Some(Some(text)) => Ok(text),
+            _ => Ok(&self.sources.get(id).text),
+        }
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.0.get(id).lines.line_of(byte_index))
+        Ok(self.sources.get(id).lines.line_of(byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let file = self.0.get(id);
+        let file = self.sources.get(id);
         if line_index >= file.lines.line_count() {
             return Err(FilesError::LineTooLarge {
                 given: line_index,
