@@ -393,9 +393,10 @@ impl Workspace {
 
     /// Each file's name as seen from `cwd` (for human, `github` and SARIF output), indexed by
     /// [`FileId`]; stdlib files keep their own name.
+    /// A workspace below `cwd` is named relatively (`examples/webshop/orders.lawful`), one
+    /// elsewhere absolutely (`/srv/policies/orders.lawful`), as ruff and clippy do.
     pub fn names_from(&self, cwd: &Path) -> Vec<String> {
-        let cwd = fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-        let prefix = escape_components(&relative(&self.root, &cwd));
+        let prefix = self.prefix_from(cwd);
         self.sources
             .iter()
             .map(|(_, file)| match file.origin {
@@ -408,8 +409,7 @@ impl Workspace {
 
     /// The workspace directory as seen from `cwd` (`.` for the current directory).
     pub fn root_from(&self, cwd: &Path) -> String {
-        let cwd = fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-        let shown = escape_components(&relative(&self.root, &cwd));
+        let shown = self.prefix_from(cwd);
         if shown.is_empty() {
             ".".to_string()
         } else {
@@ -418,19 +418,16 @@ impl Workspace {
     }
 }
 
-/// `path` relative to `base` (both absolute), with `..` where needed.
-fn relative(path: &Path, base: &Path) -> PathBuf {
-    let path: Vec<Component> = path.components().collect();
-    let base: Vec<Component> = base.components().collect();
-    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..base.len() {
-        out.push("..");
+impl Workspace {
+    /// The root as a prefix for names: relative below `cwd` (empty for `cwd` itself), else
+    /// absolute with a leading `/`.
+    fn prefix_from(&self, cwd: &Path) -> String {
+        let cwd = fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        match self.root.strip_prefix(&cwd) {
+            Ok(below) => escape_components(below),
+            Err(_) => format!("/{}", escape_components(&self.root)),
+        }
     }
-    for part in &path[common..] {
-        out.push(part.as_os_str());
-    }
-    out
 }
 
 fn read_config(path: &Path, root: &Path) -> Result<String, LoadError> {

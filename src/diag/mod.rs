@@ -219,36 +219,30 @@ pub fn is_hidden_char(c: char) -> bool {
         )
 }
 
-/// Names in messages are cut to this many characters, with an ellipsis.
-pub const MAX_NAME_CHARS: usize = 64;
+/// A word (a run without whitespace) longer than this many characters is cut in messages,
+/// with an ellipsis: long enough for any real name, URL or code list, short enough that a
+/// 1 MB identifier is not repeated in full.
+pub const MAX_WORD_CHARS: usize = 120;
 
 /// Message text made safe to print: hidden characters (see [`is_hidden_char`]) written as
-/// `\u{…}` escapes, and every backticked name longer than [`MAX_NAME_CHARS`] shortened with an
-/// ellipsis (a 1 MB identifier is not repeated in full). Newlines are kept only when `lines`.
-/// Linear in the text.
+/// `\u{…}` escapes, and every word longer than [`MAX_WORD_CHARS`] cut to its first 100 and
+/// last 10 characters around an ellipsis. Newlines are kept only when `lines`. Linear in
+/// the text.
 pub fn clean_text(text: &str, lines: bool) -> String {
     let mut out = String::with_capacity(text.len().min(4096));
-    let mut parts = text.split('`');
-    if let Some(first) = parts.next() {
-        escape_into(&mut out, first, lines);
-    }
-    let mut inside = false;
-    for part in parts {
-        out.push('`');
-        inside = !inside;
-        if inside && part.chars().count() > MAX_NAME_CHARS {
-            let head: String = part.chars().take(MAX_NAME_CHARS - 16).collect();
-            let tail_start = part
-                .char_indices()
-                .rev()
-                .nth(7)
-                .map_or(part.len(), |(i, _)| i);
-            escape_into(&mut out, &head, lines);
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        let space = &piece[word.len()..];
+        if word.chars().nth(MAX_WORD_CHARS).is_some() {
+            let head_end = word.char_indices().nth(100).map_or(word.len(), |(i, _)| i);
+            let tail_start = word.char_indices().rev().nth(9).map_or(0, |(i, _)| i);
+            escape_into(&mut out, &word[..head_end], lines);
             out.push('…');
-            escape_into(&mut out, &part[tail_start..], lines);
+            escape_into(&mut out, &word[tail_start..], lines);
         } else {
-            escape_into(&mut out, part, lines);
+            escape_into(&mut out, word, lines);
         }
+        escape_into(&mut out, space, lines);
     }
     out
 }
@@ -320,8 +314,11 @@ mod clean_tests {
         assert_eq!(clean_text("a\nb", true), "a\nb");
         let long = "x".repeat(1_000_000);
         let cleaned = clean_text(&format!("unknown `{long}` here"), false);
-        assert!(cleaned.len() < 120, "{cleaned}");
+        assert!(cleaned.len() < 130, "{cleaned}");
         assert!(cleaned.starts_with("unknown `xxx") && cleaned.ends_with("xxxxxxxx` here"));
         assert!(cleaned.contains('…'));
+        // Real code lists and URLs stay whole.
+        let list = "add `basis consent|contract|legal-obligation|vital-interests|public-task|legitimate-interest`";
+        assert_eq!(clean_text(list, false), list);
     }
 }

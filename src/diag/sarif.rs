@@ -51,6 +51,10 @@ pub fn render_parts(parts: &[Part<'_>], base: Option<&std::path::Path>) -> Strin
         })
         .collect();
     let artifact = |name: &str| {
+        if name.starts_with('/') {
+            // A workspace outside the current directory is named by its absolute URI.
+            return json!({ "uri": format!("file://{}", uri_reference(name)) });
+        }
         let mut location = json!({ "uri": uri_reference(name) });
         if base.is_some() {
             location["uriBaseId"] = json!("CWD");
