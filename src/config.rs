@@ -1,4 +1,4 @@
-//! `lawful.toml` (SPEC §1): every key optional; unknown keys and bad values are E014 and fall
+//! `lawful.toml` (docs/commands.md): every key optional; unknown keys and bad values are E014 and fall
 //! back to their default; only text that is not TOML at all stops the run.
 
 use crate::diag::Diagnostic;

@@ -461,7 +461,10 @@ fn breach(input: &Input, format: BreachFormat, output: &Output) -> ExitCode {
         let reports = report::breaches(&l.analysis, &l.workspace.sources, &l.settings);
         unmet |= reports.iter().any(report::BreachReport::unmet);
         match format {
-            BreachFormat::Human => text.push_str(&report::breaches_human(&reports)),
+            // Titles and reasons are the policy's own text: no escape sequence may pass.
+            BreachFormat::Human => {
+                text.push_str(&diag::escape_hidden(&report::breaches_human(&reports)));
+            }
             BreachFormat::Json => all_reports.push(reports),
         }
         // Structural errors can hide facts the verdict needs; say so rather than stay silent.

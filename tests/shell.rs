@@ -834,9 +834,28 @@ fn init_never_writes_through_a_dangling_link() {
     assert!(!dir.path("new/organisation.lawful").exists());
 }
 
-/// Whether permissions bind this process (they do not for root).
-fn permissions_bind(path: &Path) -> bool {
-    fs::read_dir(path).is_err()
+/// Runs `lawful ARGS` in `cwd` so that file permissions bind: as is when they already do,
+/// else (as root) as user `nobody` through `setpriv`; `None` when neither is possible.
+#[cfg(unix)]
+fn run_unprivileged(cwd: &Path, args: &[&str], probe: &Path) -> Option<Run> {
+    if fs::read_dir(probe).is_err() {
+        return Some(run(cwd, args));
+    }
+    let output = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if stderr.contains("setpriv:") {
+        return None;
+    }
+    Some(Run {
+        code: output.status.code()?,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    })
 }
 
 #[cfg(unix)]
@@ -847,23 +866,43 @@ fn an_unreadable_directory_or_file_is_reported_with_the_reason() {
     dir.file("org.lawful", CONTROLLER)
         .file("locked/x.lawful", no_basis("x"))
         .file("secret.lawful", no_basis("y"));
-    fs::set_permissions(dir.path("locked"), fs::Permissions::from_mode(0o000)).unwrap();
-    fs::set_permissions(dir.path("secret.lawful"), fs::Permissions::from_mode(0o000)).unwrap();
-    if !permissions_bind(&dir.path("locked")) {
-        eprintln!("skipped: permissions do not bind this user (root)");
-        fs::set_permissions(dir.path("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    let mode = |path: &str, mode: u32| {
+        fs::set_permissions(dir.path(path), fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode("", 0o755);
+    mode("locked", 0o000);
+    mode("secret.lawful", 0o000);
+    let out = run_unprivileged(
+        &dir.root,
+        &["check", "--format", "json"],
+        &dir.path("locked"),
+    );
+    mode("locked", 0o755);
+    let Some(out) = out else {
+        eprintln!("skipped: permissions do not bind and setpriv is unavailable");
         return;
-    }
-    let out = run(&dir.root, &["check", "--format", "json"]);
-    fs::set_permissions(dir.path("locked"), fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(out.code, 1);
+    };
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     let json = json(&out);
+    let mut found = found(&json);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("E011".to_string(), None, 0),
+            triple("E011", "secret.lawful", 0)
+        ],
+        "{json:#}"
+    );
     let text = json.to_string();
     assert!(
         text.contains("directory `locked` cannot be read: permission denied"),
         "{json:#}"
     );
-    assert!(text.contains("permission denied"), "{json:#}");
+    assert!(
+        text.contains("`secret.lawful` cannot be checked: it cannot be read: permission denied"),
+        "{json:#}"
+    );
     assert!(!text.contains("save the file as UTF-8"), "{json:#}");
 }
 
@@ -1059,4 +1098,21 @@ fn a_closed_pipe_ends_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn breach_reports_escape_the_policys_own_text() {
+    let dir = Dir::new("breachansi");
+    dir.file("lawful.toml", "[workspace]\ntoday = \"2026-09-15\"\n")
+        .file("org.lawful", CONTROLLER)
+        .file(
+            "b.lawful",
+            "breach lost \"Laptop \\u{1b}[2J\\u{1b}]8;;http://evil\\u{7}lost\" {\n  discovered 2026-09-14T08:10+02:00\n  nature confidentiality\n  subjects-affected 3\n  risk high \"gone \\u{1b}[31m\"\n}\n",
+        );
+    let out = run(&dir.root, &["breach", "--color", "never"]);
+    assert!(out.stdout.contains("lost"), "{}{}", out.stdout, out.stderr);
+    // The text is shown, its escape bytes written out.
+    assert!(out.stdout.contains("\\u{1b}"), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\u{7}'), "{:?}", out.stdout);
 }

@@ -1,4 +1,4 @@
-//! The JSON output of SPEC §6.1.
+//! The JSON output: the contract in docs/json.md.
 
 use super::{Counts, Diagnostic};
 use crate::source::Sources;

@@ -163,7 +163,7 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics deterministically: by file, line, column, code (SPEC §6), then message.
+/// Sorts diagnostics deterministically: by file, line, column, code (docs/json.md), then message.
 pub fn sort(diagnostics: &mut [Diagnostic], sources: &Sources) {
     diagnostics.sort_by_cached_key(|d| {
         let at = d.location(sources);
@@ -244,6 +244,14 @@ pub fn clean_text(text: &str, lines: bool) -> String {
         }
         escape_into(&mut out, space, lines);
     }
+    out
+}
+
+/// Text for a terminal with every hidden character (see [`is_hidden_char`]) but newlines and
+/// tabs written as a `\u{…}` escape; for whole reports made of user text (`lawful breach`).
+pub fn escape_hidden(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, true);
     out
 }
 
