@@ -242,10 +242,9 @@ fn load(input: &Input, output: &Output) -> Result<Vec<Loaded>, ExitCode> {
         }
     }
     let mut loaded = Vec::new();
-    for target in &targets {
-        let replace = replacement
-            .as_ref()
-            .filter(|r| r.path.starts_with(&target.root));
+    for (index, target) in targets.iter().enumerate() {
+        // The standard-input text belongs to the first target only (its own workspace).
+        let replace = replacement.as_ref().filter(|_| index == 0);
         let workspace = target.load(replace).map_err(|e| usage_error(&e.0))?;
         if !workspace.has_config {
             note(
@@ -429,10 +428,7 @@ fn statistics_table(loaded: &[Loaded]) -> String {
 fn write_output(text: &str, output: &Output, code: ExitCode) -> ExitCode {
     let result = match &output.output_file {
         Some(path) => std::fs::File::create(path)
-            .and_then(|mut file| {
-                file.write_all(text.as_bytes())
-                    .and_then(|()| file.sync_all())
-            })
+            .and_then(|mut file| file.write_all(text.as_bytes()).and_then(|()| file.flush()))
             .map_err(|e| (format!("`{}`", path.display()), e)),
         None => {
             let mut out = std::io::stdout().lock();

@@ -586,6 +586,23 @@ fn output_file_receives_the_output() {
     let text = fs::read_to_string(dir.path("report.json")).unwrap();
     let json: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["summary"]["errors"], 2);
+    // A character device (a pipe, `/dev/stdout`) is a fine target too.
+    #[cfg(target_os = "linux")]
+    {
+        let out = run(
+            &dir.root,
+            &[
+                "check",
+                "ws",
+                "--format",
+                "json",
+                "--output-file",
+                "/dev/stdout",
+            ],
+        );
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert_eq!(json_of(&out)["summary"]["errors"], 2);
+    }
 }
 
 #[test]
