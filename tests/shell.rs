@@ -1063,6 +1063,16 @@ fn a_huge_name_is_not_repeated_in_full() {
     );
     assert!(e004[0]["message"].as_str().unwrap().contains('…'));
     assert!(out.stdout.len() < 10_000, "{} bytes", out.stdout.len());
+    // The human output locates a finding on a huge line in a note instead of printing it.
+    let human = run(&dir.root, &["check", "--color", "never"]);
+    assert!(human.stdout.len() < 10_000, "{} bytes", human.stdout.len());
+    assert!(
+        human
+            .stdout
+            .contains("= at act.lawful:7:13 (the line is too long to show)"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[cfg(target_os = "linux")]

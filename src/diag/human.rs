@@ -47,7 +47,7 @@ pub fn render_named(
     let mut buffer = Vec::new();
     for diagnostic in diagnostics {
         let diagnostic = &diagnostic.cleaned();
-        let report = to_report(diagnostic, names);
+        let report = to_report(diagnostic, sources, names);
         let result = if color {
             term::emit_to_write_style(
                 &mut termcolor::Ansi::new(&mut buffer),
@@ -102,23 +102,60 @@ fn visible(text: &str) -> String {
     out
 }
 
-fn to_report(diagnostic: &Diagnostic, names: &[String]) -> Report<FileId> {
+/// Source lines longer than this many bytes are not shown: the finding is located in a note
+/// instead, so a 1 MB line is not printed once per finding on it.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// Whether the lines where `span` starts and ends are short enough to show.
+fn showable(sources: &Sources, span: crate::source::Span) -> bool {
+    let file = sources.get(span.file);
+    let line_len = |offset: usize| {
+        let line = file.lines.line_of(offset);
+        let start = file.lines.line_start(line);
+        let end = if line + 1 < file.lines.line_count() {
+            file.lines.line_start(line + 1)
+        } else {
+            file.text.len()
+        };
+        end.saturating_sub(start)
+    };
+    line_len(span.start as usize) <= MAX_SHOWN_LINE && line_len(span.end as usize) <= MAX_SHOWN_LINE
+}
+
+fn to_report(diagnostic: &Diagnostic, sources: &Sources, names: &[String]) -> Report<FileId> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
         Severity::Info => ReportSeverity::Note,
     };
     let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    let mut hidden = |span: crate::source::Span, what: &str| {
+        let at = super::locate_named(sources, names, None, Some(span));
+        notes.push(format!(
+            "{what}{}:{}:{} (the line is too long to show)",
+            at.file.unwrap_or_default(),
+            at.line,
+            at.column
+        ));
+    };
     if let Some(span) = diagnostic.primary {
-        labels.push(Label::primary(span.file, span.range()));
+        if showable(sources, span) {
+            labels.push(Label::primary(span.file, span.range()));
+        } else {
+            hidden(span, "at ");
+        }
     }
     for related in &diagnostic.related {
-        labels.push(
-            Label::secondary(related.span.file, related.span.range())
-                .with_message(&related.message),
-        );
+        if showable(sources, related.span) {
+            labels.push(
+                Label::secondary(related.span.file, related.span.range())
+                    .with_message(&related.message),
+            );
+        } else {
+            hidden(related.span, &format!("{}: ", related.message));
+        }
     }
-    let mut notes = Vec::new();
     if let Some(file) = diagnostic.file_only
         && let Some(name) = names.get(file.0 as usize)
     {
