@@ -18,6 +18,7 @@ use crate::config::{self, Config};
 use crate::diag::Diagnostic;
 use crate::source::{Contents, FileId, MAX_FILE_BYTES, Origin, Sources, Span};
 use crate::stdlib;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -36,9 +37,8 @@ pub struct Workspace {
     pub diagnostics: Vec<Diagnostic>,
     /// What the PATHs asked for; findings elsewhere are not reported.
     pub scopes: Vec<Scope>,
-    /// The real path of each user file, indexed by [`FileId`] (`None` for the stdlib and
-    /// `lawful.toml`).
-    real: Vec<Option<PathBuf>>,
+    /// Whether each file is in scope, indexed by [`FileId`] (see [`Workspace::in_scope`]).
+    scoped: Vec<bool>,
 }
 
 /// Why a workspace could not be loaded at all (exit code 2).
@@ -57,7 +57,7 @@ pub const CONFIG_FILE: &str = "lawful.toml";
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// What part of a workspace a PATH names. Paths are real (canonical) paths.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// The workspace directory itself, or no PATH at all.
     Whole,
@@ -105,9 +105,22 @@ pub fn plan(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Target>, LoadError> {
         });
         return Ok(targets);
     }
+    // Hash maps keep this linear in the number of PATHs (a pre-commit hook may pass thousands).
+    let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
+    let mut seen: HashSet<(usize, Scope)> = HashSet::new();
     for path in paths {
         let (root, has_config, scope) = locate(path, cwd)?;
-        add_target(&mut targets, root, has_config, scope);
+        let index = *by_root.entry(root.clone()).or_insert_with(|| {
+            targets.push(Target {
+                root,
+                has_config,
+                scopes: Vec::new(),
+            });
+            targets.len() - 1
+        });
+        if seen.insert((index, scope.clone())) {
+            targets[index].scopes.push(scope);
+        }
     }
     Ok(targets)
 }
@@ -148,21 +161,6 @@ pub fn plan_stdin(path: &Path, cwd: &Path) -> Result<(Target, PathBuf), LoadErro
         },
         real,
     ))
-}
-
-fn add_target(targets: &mut Vec<Target>, root: PathBuf, has_config: bool, scope: Scope) {
-    match targets.iter_mut().find(|t| t.root == root) {
-        Some(target) => {
-            if !target.scopes.contains(&scope) {
-                target.scopes.push(scope);
-            }
-        }
-        None => targets.push(Target {
-            root,
-            has_config,
-            scopes: vec![scope],
-        }),
-    }
 }
 
 fn locate(path: &Path, cwd: &Path) -> Result<(PathBuf, bool, Scope), LoadError> {
@@ -345,6 +343,7 @@ impl Target {
             real.push(file.real.ok());
         }
         stdlib::add_to(&mut sources);
+        let scoped = scope_mask(&self.scopes, &real, &sources);
         Ok(Workspace {
             root: root.clone(),
             has_config: self.has_config,
@@ -352,7 +351,7 @@ impl Target {
             config,
             diagnostics,
             scopes: self.scopes.clone(),
-            real,
+            scoped,
         })
     }
 }
@@ -361,18 +360,7 @@ impl Workspace {
     /// Whether findings in `file` are reported for the PATHs given: files at or below them,
     /// and `lawful.toml` (its problems concern the whole workspace).
     pub fn in_scope(&self, file: FileId) -> bool {
-        let index = file.0 as usize;
-        if self.sources.get(file).origin == Origin::Config {
-            return true;
-        }
-        let Some(Some(real)) = self.real.get(index) else {
-            return self.scopes.contains(&Scope::Whole);
-        };
-        self.scopes.iter().any(|scope| match scope {
-            Scope::Whole => true,
-            Scope::Dir(dir) => real.starts_with(dir),
-            Scope::File(path) => real == path,
-        })
+        self.scoped.get(file.0 as usize).copied().unwrap_or(false)
     }
 
     /// Keeps the findings the PATHs asked for, plus the workspace-level ones (no file).
@@ -416,6 +404,38 @@ impl Workspace {
             shown
         }
     }
+}
+
+/// Which files the scopes cover: `lawful.toml` always, the stdlib only for a whole
+/// workspace, a user file when a scope names it or one of its directories. Linear in the
+/// files times their depth, whatever the number of scopes.
+fn scope_mask(scopes: &[Scope], real: &[Option<PathBuf>], sources: &Sources) -> Vec<bool> {
+    let whole = scopes.contains(&Scope::Whole);
+    let files: HashSet<&Path> = scopes
+        .iter()
+        .filter_map(|s| match s {
+            Scope::File(path) => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
+    let dirs: HashSet<&Path> = scopes
+        .iter()
+        .filter_map(|s| match s {
+            Scope::Dir(path) => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
+    sources
+        .iter()
+        .map(|(id, file)| match (file.origin, real.get(id.0 as usize)) {
+            (Origin::Config, _) => true,
+            _ if whole => true,
+            (Origin::User, Some(Some(path))) => {
+                files.contains(path.as_path()) || path.ancestors().any(|a| dirs.contains(a))
+            }
+            _ => false,
+        })
+        .collect()
 }
 
 impl Workspace {
