@@ -454,7 +454,14 @@ fn breach(input: &Input, format: BreachFormat, output: &Output) -> ExitCode {
     let mut structural = 0;
     let mut all_reports = Vec::new();
     for l in &loaded {
-        let reports = report::breaches(&l.analysis, &l.workspace.sources, &l.settings);
+        let mut reports = report::breaches(&l.analysis, &l.workspace.sources, &l.settings);
+        // As for `check`: the breaches declared at or below the PATHs.
+        reports.retain(|r| {
+            l.workspace
+                .sources
+                .find(&r.file)
+                .is_none_or(|id| l.workspace.in_scope(id))
+        });
         unmet |= reports.iter().any(report::BreachReport::unmet);
         match format {
             // Titles and reasons are the policy's own text: no escape sequence may pass.

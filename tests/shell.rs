@@ -1143,3 +1143,34 @@ fn breach_reports_escape_the_policys_own_text() {
     assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
     assert!(!out.stdout.contains('\u{7}'), "{:?}", out.stdout);
 }
+
+#[test]
+fn breach_takes_paths_as_check_does() {
+    let dir = Dir::new("breachpaths");
+    let breach = |name: &str| {
+        format!(
+            "breach {name} \"Lost\" {{\n  discovered 2026-09-14T08:10+02:00\n  nature confidentiality\n  subjects-affected 3\n  risk low \"a list of names\"\n}}\n"
+        )
+    };
+    dir.file("lawful.toml", "[workspace]\ntoday = \"2026-09-15\"\n")
+        .file("org.lawful", CONTROLLER)
+        .file("incidents/one.lawful", breach("first"))
+        .file("incidents/two.lawful", breach("second"));
+    let names = |out: &Run| -> Vec<String> {
+        let text = &out.stdout;
+        ["first", "second"]
+            .iter()
+            .filter(|n| text.contains(&format!("`{n}`")) || text.contains(&format!("\"{n}\"")))
+            .map(|n| n.to_string())
+            .collect()
+    };
+    let all = run(&dir.root, &["breach", "--format", "json"]);
+    assert_eq!(names(&all), vec!["first", "second"], "{}", all.stdout);
+    let one = run(
+        &dir.root,
+        &["breach", "incidents/two.lawful", "--format", "json"],
+    );
+    assert_eq!(names(&one), vec!["second"], "{}", one.stdout);
+    let out = run(&dir.root, &["breach", "incidents/none.txt"]);
+    assert_eq!(out.code, 2);
+}
