@@ -39,6 +39,9 @@ pub struct Workspace {
     pub scopes: Vec<Scope>,
     /// Whether each file is in scope, indexed by [`FileId`] (see [`Workspace::in_scope`]).
     scoped: Vec<bool>,
+    /// The real path of each user file, indexed by [`FileId`] (`None` for `lawful.toml`, the
+    /// stdlib and files that are not read).
+    real: Vec<Option<PathBuf>>,
 }
 
 /// Why a workspace could not be loaded at all (exit code 2).
@@ -352,6 +355,7 @@ impl Target {
             diagnostics,
             scopes: self.scopes.clone(),
             scoped,
+            real,
         })
     }
 }
@@ -361,6 +365,21 @@ impl Workspace {
     /// and `lawful.toml` (its problems concern the whole workspace).
     pub fn in_scope(&self, file: FileId) -> bool {
         self.scoped.get(file.0 as usize).copied().unwrap_or(false)
+    }
+
+    /// The real path of a user file (inside the root), for commands that write files back
+    /// (`fmt`); `None` for `lawful.toml`, the stdlib and files that were not read.
+    pub fn real_path(&self, file: FileId) -> Option<&Path> {
+        self.real.get(file.0 as usize)?.as_deref()
+    }
+
+    /// The user files in scope, with their real paths: what a command that rewrites files
+    /// (`fmt`) works on.
+    pub fn files_to_process(&self) -> impl Iterator<Item = (FileId, &Path)> {
+        self.sources.iter().filter_map(|(id, file)| {
+            let real = self.real_path(id)?;
+            (file.origin == Origin::User && self.in_scope(id)).then_some((id, real))
+        })
     }
 
     /// Keeps the findings the PATHs asked for, plus the workspace-level ones (no file).
@@ -645,7 +664,22 @@ fn too_large() -> String {
 
 /// At most `limit + 1` bytes, so a file that grows (or never ends) cannot exhaust memory.
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|error| reason(&error))?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // O_NONBLOCK: should a regular file be swapped for a FIFO after it was inspected, opening
+    // it still returns at once (it has no effect on regular files).
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    ))]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, 0o4000);
+    let file = options.open(path).map_err(|error| reason(&error))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

@@ -1174,3 +1174,37 @@ fn breach_takes_paths_as_check_does() {
     let out = run(&dir.root, &["breach", "incidents/none.txt"]);
     assert_eq!(out.code, 2);
 }
+
+/// The library API future commands (`fmt`, `register`) use: PATHs to targets, one load per
+/// workspace, the files in scope with their real paths.
+#[test]
+fn plan_and_load_are_reusable_by_other_commands() {
+    use lawful::workspace;
+    let dir = Dir::new("api");
+    two_findings(&dir, "ws/");
+    let paths = vec![
+        PathBuf::from("ws/a/one.lawful"),
+        PathBuf::from("ws/b"),
+        PathBuf::from("ws/a/one.lawful"),
+    ];
+    let targets = workspace::plan(&paths, &dir.root).unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].root, dir.path("ws"));
+    assert!(targets[0].has_config);
+    assert_eq!(
+        targets[0].scopes,
+        vec![
+            workspace::Scope::File(dir.path("ws/a/one.lawful")),
+            workspace::Scope::Dir(dir.path("ws/b")),
+        ]
+    );
+    let ws = targets[0].load(None).unwrap();
+    let files: Vec<&Path> = ws.files_to_process().map(|(_, path)| path).collect();
+    assert_eq!(
+        files,
+        vec![dir.path("ws/a/one.lawful"), dir.path("ws/b/two.lawful")]
+    );
+    assert_eq!(ws.files_in_scope(), 2);
+    let error = workspace::plan(&[PathBuf::from("ws/lawful.toml")], &dir.root).unwrap_err();
+    assert!(error.0.contains("is not a `.lawful` file"), "{error}");
+}
