@@ -598,9 +598,39 @@ fn markdown_to_text(markdown: &str) -> String {
             out.push(rule.to_string().repeat(title.chars().count()));
             continue;
         }
-        out.push(line.replace("**", "").replace("__", ""));
+        out.extend(wrap(&line.replace("**", ""), 88));
     }
     out.join("\n").trim_end().to_string()
+}
+
+/// Greedy word wrap at `width` characters; list items (`* `, `- `, `1. `) get a hanging indent.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let trimmed = line.trim_start();
+    let lead = line.len() - trimmed.len();
+    let marker = ["* ", "- "]
+        .iter()
+        .find(|m| trimmed.starts_with(**m))
+        .map_or(0, |m| m.len());
+    let indent = " ".repeat(lead + marker);
+    let mut lines = Vec::new();
+    let mut current = " ".repeat(lead);
+    let mut fresh = true;
+    for word in trimmed.split(' ').filter(|w| !w.is_empty()) {
+        if !fresh && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut current, indent.clone()));
+            fresh = true;
+        }
+        if !fresh {
+            current.push(' ');
+        }
+        current.push_str(word);
+        fresh = false;
+    }
+    lines.push(current);
+    lines
 }
 
 fn rules(format: CatalogFormat) -> ExitCode {

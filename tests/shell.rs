@@ -667,6 +667,16 @@ fn explain_takes_rule_names_and_prints_no_markdown() {
     assert!(!by_name.stdout.contains("**"), "{}", by_name.stdout);
     assert!(!by_name.stdout.contains("```"), "{}", by_name.stdout);
     assert!(!by_name.stdout.contains("\n## "), "{}", by_name.stdout);
+    // Prose is wrapped for a terminal; code (indented four spaces) is kept as written.
+    for code in ["B001", "N004", "E002", "T004"] {
+        let out = run(&dir.root, &["explain", code]);
+        for line in out.stdout.lines() {
+            assert!(
+                line.starts_with("    ") || line.chars().count() <= 88,
+                "{code}: {line}"
+            );
+        }
+    }
     let markdown = run(&dir.root, &["explain", "B001", "--format", "markdown"]);
     assert!(markdown.stdout.starts_with("# B001"), "{}", markdown.stdout);
     let typo = run(&dir.root, &["explain", "missing-legal-bases"]);
