@@ -509,6 +509,36 @@ fn sarif_validates_against_the_schema_and_uses_uris_from_the_current_directory()
         .collect();
     assert!(uris.contains(&"my%20policies/a/one.lawful"), "{uris:?}");
     assert!(uris.contains(&"my%20policies/b/two.lawful"), "{uris:?}");
+
+    // Every example together (related locations, file-level and workspace-level results),
+    // and a workspace outside the current directory (absolute URIs).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut args = vec!["check", "--format", "sarif"];
+    let examples: Vec<String> = fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.strip_prefix(root).unwrap().to_str().unwrap().to_string())
+        .collect();
+    args.extend(examples.iter().map(String::as_str));
+    let repo_str = repo.to_str().unwrap().to_string();
+    args.push(&repo_str);
+    // Two controllers: E008 with a related location at the first.
+    dir.file("dup/a.lawful", CONTROLLER)
+        .file("dup/b.lawful", CONTROLLER.replace("acme", "other"));
+    let dup = dir.path("dup").to_str().unwrap().to_string();
+    args.push(&dup);
+    let sarif = json(&run(root, &args));
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &sarif, "", &mut errors);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file:///") && u.ends_with("/a/one.lawful"))
+    }));
+    assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
 }
 
 #[test]
