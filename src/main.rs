@@ -144,7 +144,24 @@ enum Color {
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors go to stderr (exit 2); `--help` and `--version` are output like any
+        // other, so a full disk is reported rather than ignored.
+        Err(error) if error.use_stderr() => {
+            let _ = error.print();
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(error) => {
+            let rendered = error.render();
+            let text = if std::io::stdout().is_terminal() {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            return emit(&text);
+        }
+    };
     match cli.command {
         Command::Check {
             input,

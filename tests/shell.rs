@@ -1125,6 +1125,8 @@ fn a_full_disk_is_exit_2_with_a_message() {
         vec!["check", "--color", "never"],
         vec!["rules"],
         vec!["explain", "B001"],
+        vec!["--help"],
+        vec!["check", "--help"],
     ] {
         let output = Command::new(BIN)
             .args(&args)
