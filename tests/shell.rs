@@ -1041,7 +1041,7 @@ fn control_and_invisible_characters_never_reach_the_terminal_or_annotations() {
         .file("org.lawful", CONTROLLER)
         .file(
             "evil.lawful",
-            "activity \u{200b} \"x\" {}\n# \u{1b}]8;;http://evil\u{7}click\u{1b}]8;;\u{7} \u{1b}[2J\nactivity \u{1b}[31m \"y\" {}\n",
+            "activity \u{200b} \"x\" {}\r\n# \u{1b}]8;;http://evil\u{7}click\u{1b}]8;;\u{7} \u{1b}[2J\nactivity \u{1b}[31m \"y\" {}\n",
         );
     for format in ["human", "github"] {
         let out = run(
@@ -1050,7 +1050,9 @@ fn control_and_invisible_characters_never_reach_the_terminal_or_annotations() {
         );
         assert_eq!(out.code, 1);
         assert!(
-            !out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'),
+            !out.stdout.contains('\u{1b}')
+                && !out.stdout.contains('\u{7}')
+                && !out.stdout.contains('\r'),
             "{format}: {:?}",
             out.stdout
         );

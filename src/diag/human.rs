@@ -82,7 +82,7 @@ pub fn render_named(
 /// `text` with each hidden character replaced by a visible one of the same UTF-8 length, so
 /// byte offsets stay valid: `?`, `¿`, `\u{FFFD}`, or `?` and `\u{FFFD}`.
 fn visible(text: &str) -> String {
-    let keep = |c: char| c == '\n' || c == '\t' || c == '\r' || !super::is_hidden_char(c);
+    let keep = |c: char| c == '\n' || c == '\t' || !super::is_hidden_char(c);
     if text.chars().all(keep) {
         return text.to_string();
     }
@@ -90,6 +90,10 @@ fn visible(text: &str) -> String {
     for c in text.chars() {
         if keep(c) {
             out.push(c);
+        } else if c == '\r' {
+            // A line end (`\r\n`, or a lone `\r`), which must not move the terminal's cursor
+            // back over what was printed.
+            out.push(' ');
         } else {
             out.push_str(match c.len_utf8() {
                 1 => "?",
