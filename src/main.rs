@@ -360,10 +360,10 @@ fn check(
                         diagnostics: &l.analysis.diagnostics,
                         sources: &l.workspace.sources,
                         names: l.workspace.names_from(&cwd),
-                        fallback: if l.workspace.has_config {
-                            format!("{root}/{}", workspace::CONFIG_FILE)
-                        } else {
-                            root
+                        fallback: match (l.workspace.has_config, root.as_str()) {
+                            (true, ".") => workspace::CONFIG_FILE.to_string(),
+                            (true, _) => format!("{root}/{}", workspace::CONFIG_FILE),
+                            (false, _) => root,
                         },
                     }
                 })

@@ -574,6 +574,17 @@ fn gitlab_code_quality_has_the_fields_and_stable_fingerprints() {
     assert_eq!(again[0]["location"]["lines"]["begin"], 3);
     assert_eq!(again[0]["fingerprint"], prints[0]);
     assert_eq!(again[1]["fingerprint"], prints[1]);
+    // A workspace-level finding points at the workspace's `lawful.toml`.
+    dir.file("ws/org.lawful", "");
+    let none = json(&run(&dir.path("ws"), &["check", "--format", "gitlab"]));
+    let e008 = none
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["check_name"] == "E008")
+        .expect("E008 without a controller");
+    assert_eq!(e008["location"]["path"], "lawful.toml");
+    assert_eq!(e008["location"]["lines"]["begin"], 1);
 }
 
 // ---------------------------------------------------------------------------------------------
