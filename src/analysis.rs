@@ -47,7 +47,13 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
                     id,
                     format!("`{}` cannot be checked: {problem}", file.path),
                 )
-                .with_help("save the file as UTF-8; the other files are still checked"),
+                .with_help(if problem.contains("UTF-8") {
+                    "save the file as UTF-8; the other files are still checked"
+                } else if problem.contains("limit") {
+                    "split the file into smaller ones; the other files are still checked"
+                } else {
+                    "make the file readable or remove it; the other files are still checked"
+                }),
             );
             continue;
         }

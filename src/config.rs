@@ -1,4 +1,4 @@
-//! `lawful.toml` (SPEC §1): every key optional; unknown keys and bad values are E014 and fall
+//! `lawful.toml` (docs/commands.md): every key optional; unknown keys and bad values are E014 and fall
 //! back to their default; only text that is not TOML at all stops the run.
 
 use crate::diag::Diagnostic;
@@ -117,7 +117,20 @@ struct Reader {
 fn show(value: &DeValue<'_>) -> String {
     match value {
         DeValue::String(text) => format!("\"{text}\""),
-        DeValue::Integer(n) => n.as_str().to_string(),
+        // The digits come without their prefix: `0x10` must not read as "10".
+        DeValue::Integer(n) => {
+            let prefix = match n.radix() {
+                16 => "0x",
+                8 => "0o",
+                2 => "0b",
+                _ => "",
+            };
+            let digits = n.as_str();
+            match digits.strip_prefix(['-', '+']) {
+                Some(rest) => format!("{}{prefix}{rest}", &digits[..1]),
+                None => format!("{prefix}{digits}"),
+            }
+        }
         DeValue::Float(n) => n.as_str().to_string(),
         DeValue::Boolean(b) => b.to_string(),
         DeValue::Datetime(d) => d.to_string(),
@@ -242,7 +255,7 @@ impl Reader {
                             "`{name}` must be \"error\", \"warning\", \"info\" or \"off\", found {}",
                             show(value)
                         ),
-                        value.as_str().and_then(|v| suggest::closest(v, levels)),
+                        value.as_str().and_then(|v| level_synonym(v).or_else(|| suggest::closest(v, levels))),
                     );
                     continue;
                 }
@@ -276,6 +289,17 @@ impl Reader {
                 ),
             }
         }
+    }
+}
+
+/// The exact level for words other tools use (`warn` in ESLint and Clippy, `allow`, `deny`).
+fn level_synonym(value: &str) -> Option<&'static str> {
+    match value.to_ascii_lowercase().as_str() {
+        "warn" | "warnings" | "w" => Some("warning"),
+        "err" | "errors" | "deny" | "forbid" | "e" => Some("error"),
+        "note" | "notice" | "information" | "hint" | "i" => Some("info"),
+        "allow" | "none" | "ignore" | "disable" | "disabled" | "false" | "no" => Some("off"),
+        _ => None,
     }
 }
 
@@ -313,6 +337,38 @@ mod tests {
                 .iter()
                 .any(|d| d.help.as_deref() == Some("did you mean `sources`?"))
         );
+    }
+
+    #[test]
+    fn other_tools_level_words_get_the_exact_fix() {
+        let (config, diagnostics) = parse("[rules]\nB005 = \"warn\"\n", FileId(0)).unwrap();
+        assert!(config.rules.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].help.as_deref(),
+            Some("did you mean `warning`?")
+        );
+        let (_, diagnostics) = parse("[rules]\nB005 = \"allow\"\n", FileId(0)).unwrap();
+        assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `off`?"));
+    }
+
+    #[test]
+    fn integers_in_messages_keep_their_radix() {
+        for (text, shown) in [
+            ("0x10", "0x10"),
+            ("0o17", "0o17"),
+            ("0b101", "0b101"),
+            ("-5", "-5"),
+        ] {
+            let toml = format!("[breach]\nlarge-scale = {text}\n");
+            let (config, diagnostics) = parse(&toml, FileId(0)).unwrap();
+            assert_eq!(config.large_scale, DEFAULT_LARGE_SCALE);
+            assert!(
+                diagnostics[0].message.ends_with(&format!("found {shown}")),
+                "{}",
+                diagnostics[0].message
+            );
+        }
     }
 
     #[test]

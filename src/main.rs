@@ -5,8 +5,8 @@ use lawful::diag::{self, Diagnostic};
 use lawful::registry::{self, Severity};
 use lawful::time::Date;
 use lawful::{Settings, analyze, report, stdlib, suggest, workspace};
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -20,33 +20,64 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by every command that reads a workspace.
+#[derive(clap::Args)]
+struct Input {
+    /// Directories or `.lawful` files; each is checked within its own workspace (the nearest
+    /// directory upward holding a `lawful.toml`). `-` reads the file named by
+    /// `--stdin-filename` from standard input. Default: the workspace around the current
+    /// directory.
+    paths: Vec<PathBuf>,
+    /// With `-` as PATH: the file the text on standard input stands for (unsaved editor text);
+    /// it is checked as that file of its workspace, in place of the file on disk.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// The date time-dependent rules use, YYYY-MM-DD (overrides `lawful.toml`).
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
+}
+
+/// Options shared by every command that prints.
+#[derive(clap::Args)]
+struct Output {
+    /// Colours in human output: `auto` (when writing to a terminal and `NO_COLOR` is unset),
+    /// `always` or `never`.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Only the findings: no summary line and no notes on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Check a workspace (or files) and report diagnostics.
+    /// Check workspaces (or files) and report diagnostics.
     Check {
-        /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// `--deny warnings` makes warnings fail the run (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
-        /// The date time-dependent rules use, YYYY-MM-DD (overrides `lawful.toml`).
+        /// Instead of each finding, how many there are of each code (human format only).
         #[arg(long)]
-        today: Option<String>,
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        statistics: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Decide, for each declared breach, whether the authority and the people affected must be
     /// notified (Art. 33/34), by when, and why.
     Breach {
-        /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, value_enum, default_value_t = BreachFormat::Human)]
         format: BreachFormat,
-        /// The date time-dependent rules use, YYYY-MM-DD (overrides `lawful.toml`).
-        #[arg(long)]
-        today: Option<String>,
+        #[command(flatten)]
+        output: Output,
     },
     /// Create a new workspace: a `lawful.toml` and a commented example.
     Init {
@@ -55,8 +86,11 @@ enum Command {
     },
     /// Explain a rule: the article, why it matters, an example and its fix.
     Explain {
-        /// A rule code such as B001.
+        /// A rule code such as B001, or its name such as missing-legal-basis.
         code: String,
+        /// `text` (default): for reading in a terminal; `markdown`: the source text.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
     /// List every rule.
     Rules {
@@ -65,7 +99,7 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
@@ -73,6 +107,14 @@ enum Format {
     Sarif,
     /// GitHub Actions annotations.
     Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,40 +144,73 @@ enum Color {
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors go to stderr (exit 2); `--help` and `--version` are output like any
+        // other, so a full disk is reported rather than ignored.
+        Err(error) if error.use_stderr() => {
+            let _ = error.print();
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(error) => {
+            let rendered = error.render();
+            let text = if std::io::stdout().is_terminal() {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            return emit(&text);
+        }
+    };
     match cli.command {
         Command::Check {
-            paths,
+            input,
             format,
             deny,
-            today,
-            color,
-        } => check(&paths, format, deny.is_some(), today.as_deref(), color),
+            statistics,
+            output,
+        } => check(&input, format, deny.is_some(), statistics, &output),
         Command::Breach {
-            paths,
+            input,
             format,
-            today,
-        } => breach(&paths, format, today.as_deref()),
+            output,
+        } => breach(&input, format, &output),
         Command::Init { dir } => init(dir.unwrap_or_else(|| PathBuf::from("."))),
-        Command::Explain { code } => explain(&code),
+        Command::Explain { code, format } => explain(&code, format),
         Command::Rules { format } => rules(format),
     }
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    let _ = writeln!(std::io::stderr(), "error: {message}");
     ExitCode::from(EXIT_USAGE)
 }
 
-/// A workspace loaded and analysed, shared by every command that reads one.
+/// A note on standard error (never fails the run, even when stderr is closed).
+fn note(output: &Output, message: &str) {
+    if !output.quiet {
+        let _ = writeln!(std::io::stderr(), "{message}");
+    }
+}
+
+/// One workspace loaded and analysed, with only the findings its PATHs asked for.
 struct Loaded {
     workspace: workspace::Workspace,
     settings: Settings,
     analysis: lawful::Analysis,
 }
 
-fn load(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded, ExitCode> {
-    let today_flag = match today.map(|text| Date::parse(text).ok_or(text)) {
+fn cwd() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// PATHs → workspaces → analyses: every command that reads a workspace starts here.
+fn load(input: &Input, output: &Output) -> Result<Vec<Loaded>, ExitCode> {
+    let today_flag = match input
+        .today
+        .as_deref()
+        .map(|text| Date::parse(text).ok_or(text))
+    {
         Some(Err(text)) => {
             return Err(usage_error(&format!(
                 "`--today {text}` is not a date; write YYYY-MM-DD"
@@ -144,112 +219,324 @@ fn load(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded, ExitCode> {
         Some(Ok(date)) => Some(date),
         None => None,
     };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let workspace = workspace::load(paths, &cwd).map_err(|error| usage_error(&error.0))?;
-    let settings = Settings {
-        today: today_flag
-            .or(workspace.config.today)
-            .unwrap_or_else(system_date),
-        config: workspace.config.clone(),
-    };
-    let mut analysis = analyze(&workspace.sources, &settings);
-    if !workspace.diagnostics.is_empty() {
-        analysis
-            .diagnostics
-            .extend(workspace.diagnostics.iter().cloned());
-        diag::sort(&mut analysis.diagnostics, &workspace.sources);
+    let cwd = cwd();
+    let dash = Path::new("-");
+    let stdin_named = input.paths.iter().any(|p| p == dash);
+    let mut targets = Vec::new();
+    let mut replacement = None;
+    match (&input.stdin_filename, stdin_named) {
+        (Some(name), true) => {
+            let (target, real) =
+                workspace::plan_stdin(name, &cwd).map_err(|e| usage_error(&e.0))?;
+            let mut text = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(lawful::source::MAX_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut text)
+                .map_err(|e| usage_error(&format!("cannot read standard input: {e}")))?;
+            targets.push(target);
+            replacement = Some(workspace::Replacement { path: real, text });
+        }
+        (None, true) => {
+            return Err(usage_error(
+                "`-` reads standard input as a file: name that file with `--stdin-filename PATH`",
+            ));
+        }
+        (Some(_), false) => {
+            return Err(usage_error(
+                "`--stdin-filename` names the text on standard input: give `-` as PATH",
+            ));
+        }
+        (None, false) => {}
     }
-    Ok(Loaded {
-        workspace,
-        settings,
-        analysis,
-    })
+    let others: Vec<PathBuf> = input.paths.iter().filter(|p| *p != dash).cloned().collect();
+    if !others.is_empty() || targets.is_empty() {
+        for target in workspace::plan(&others, &cwd).map_err(|e| usage_error(&e.0))? {
+            match targets.iter_mut().find(|t| t.root == target.root) {
+                Some(same) => same.scopes.extend(target.scopes),
+                None => targets.push(target),
+            }
+        }
+    }
+    let mut loaded = Vec::new();
+    for (index, target) in targets.iter().enumerate() {
+        // The standard-input text belongs to the first target only (its own workspace).
+        let replace = replacement.as_ref().filter(|_| index == 0);
+        let workspace = target.load(replace).map_err(|e| usage_error(&e.0))?;
+        if !workspace.has_config {
+            note(
+                output,
+                &format!(
+                    "note: no `lawful.toml` found; `{}` is taken as the workspace",
+                    workspace.root_from(&cwd)
+                ),
+            );
+        }
+        let settings = Settings {
+            today: today_flag
+                .or(workspace.config.today)
+                .unwrap_or_else(system_date),
+            config: workspace.config.clone(),
+        };
+        let mut analysis = analyze(&workspace.sources, &settings);
+        if !workspace.diagnostics.is_empty() {
+            analysis
+                .diagnostics
+                .extend(workspace.diagnostics.iter().cloned());
+            diag::sort(&mut analysis.diagnostics, &workspace.sources);
+        }
+        workspace.retain_in_scope(&mut analysis.diagnostics);
+        analysis.files = workspace.files_in_scope();
+        loaded.push(Loaded {
+            workspace,
+            settings,
+            analysis,
+        });
+    }
+    Ok(loaded)
+}
+
+fn use_color(color: Color, output: &Output) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            output.output_file.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
 }
 
 fn check(
-    paths: &[PathBuf],
+    input: &Input,
     format: Format,
     deny_warnings: bool,
-    today: Option<&str>,
-    color: Color,
+    statistics: bool,
+    output: &Output,
 ) -> ExitCode {
-    let Loaded {
-        workspace,
-        analysis,
-        ..
-    } = match load(paths, today) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    let diagnostics = &analysis.diagnostics;
-    let mut out = std::io::stdout().lock();
-    let written = match format {
-        Format::Json => out.write_all(
-            diag::json::render(diagnostics, &workspace.sources, analysis.files).as_bytes(),
-        ),
-        Format::Sarif => {
-            out.write_all(diag::sarif::render(diagnostics, &workspace.sources).as_bytes())
-        }
-        Format::Github => {
-            out.write_all(diag::github::render(diagnostics, &workspace.sources).as_bytes())
-        }
-        Format::Human => {
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let text = diag::human::render(diagnostics, &workspace.sources, color);
-            out.write_all(text.as_bytes())
-                .and_then(|()| writeln!(out, "{}", summary_line(diagnostics, analysis.files)))
-        }
-    };
-    if written.is_err() {
-        // stdout closed (e.g. piped into `head`): nothing more to say.
-        return ExitCode::from(EXIT_USAGE);
-    }
-    exit_code(diagnostics, deny_warnings)
-}
-
-fn breach(paths: &[PathBuf], format: BreachFormat, today: Option<&str>) -> ExitCode {
-    let loaded = match load(paths, today) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    let reports = report::breaches(
-        &loaded.analysis,
-        &loaded.workspace.sources,
-        &loaded.settings,
-    );
-    let text = match format {
-        BreachFormat::Json => report::breaches_json(&reports),
-        BreachFormat::Human => report::breaches_human(&reports),
-    };
-    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
-        return ExitCode::from(EXIT_USAGE);
-    }
-    // Structural errors can hide facts the verdict needs; say so rather than stay silent.
-    let structural = loaded
-        .analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.code.starts_with('E') && d.severity == Severity::Error)
-        .count();
-    if structural > 0 {
-        eprintln!(
-            "warning: the workspace has {structural} structural error(s); run `lawful check`, as the verdicts may be incomplete"
+    if statistics && format != Format::Human {
+        return usage_error(
+            "`--statistics` prints a table for people: use it with `--format human`",
         );
     }
-    ExitCode::from(u8::from(reports.iter().any(report::BreachReport::unmet)))
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let cwd = cwd();
+    let several = loaded.len() > 1;
+    let text = match format {
+        Format::Json => {
+            let parts: Vec<diag::json::Part<'_>> = loaded
+                .iter()
+                .map(|l| diag::json::Part {
+                    diagnostics: &l.analysis.diagnostics,
+                    sources: &l.workspace.sources,
+                    files: l.analysis.files,
+                    workspace: several.then(|| l.workspace.root_from(&cwd)),
+                })
+                .collect();
+            diag::json::render_parts(&parts)
+        }
+        Format::Sarif => {
+            let parts: Vec<diag::sarif::Part<'_>> = loaded
+                .iter()
+                .map(|l| diag::sarif::Part {
+                    diagnostics: &l.analysis.diagnostics,
+                    sources: &l.workspace.sources,
+                    names: l.workspace.names_from(&cwd),
+                })
+                .collect();
+            let base = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+            diag::sarif::render_parts(&parts, Some(&base))
+        }
+        Format::Gitlab => {
+            let parts: Vec<diag::gitlab::Part<'_>> = loaded
+                .iter()
+                .map(|l| {
+                    let root = l.workspace.root_from(&cwd);
+                    diag::gitlab::Part {
+                        diagnostics: &l.analysis.diagnostics,
+                        sources: &l.workspace.sources,
+                        names: l.workspace.names_from(&cwd),
+                        fallback: match (l.workspace.has_config, root.as_str()) {
+                            (true, ".") => workspace::CONFIG_FILE.to_string(),
+                            (true, _) => format!("{root}/{}", workspace::CONFIG_FILE),
+                            (false, _) => root,
+                        },
+                    }
+                })
+                .collect();
+            diag::gitlab::render_parts(&parts)
+        }
+        Format::Github => loaded
+            .iter()
+            .map(|l| {
+                diag::github::render_named(
+                    &l.analysis.diagnostics,
+                    &l.workspace.sources,
+                    &l.workspace.names_from(&cwd),
+                )
+            })
+            .collect(),
+        Format::Human => {
+            let color = use_color(output.color, output);
+            let mut text = String::new();
+            if statistics {
+                text.push_str(&statistics_table(&loaded));
+            } else {
+                for l in &loaded {
+                    text.push_str(&diag::human::render_named(
+                        &l.analysis.diagnostics,
+                        &l.workspace.sources,
+                        &l.workspace.names_from(&cwd),
+                        color,
+                    ));
+                }
+            }
+            if !output.quiet {
+                text.push_str(&summary_line(&loaded));
+                text.push('\n');
+            }
+            text
+        }
+    };
+    let all: Vec<&Diagnostic> = loaded
+        .iter()
+        .flat_map(|l| &l.analysis.diagnostics)
+        .collect();
+    let code = exit_code(&all, deny_warnings);
+    write_output(&text, output, code)
 }
 
-fn summary_line(diagnostics: &[Diagnostic], files: usize) -> String {
-    let counts = diag::count(diagnostics);
+/// `--statistics`: one line per code, most frequent first, columns aligned.
+fn statistics_table(loaded: &[Loaded]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for l in loaded {
+        for d in &l.analysis.diagnostics {
+            *counts.entry(d.code).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let width = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut text = String::new();
+    for (code, count) in rows {
+        let rule = registry::lookup(code);
+        text.push_str(&format!(
+            "{count:>width$}  {code}  {:<7}  {}\n",
+            rule.map_or("", |r| r.severity.as_str()),
+            rule.map_or("", |r| r.name),
+        ));
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text
+}
+
+/// Writes the command's output; a full disk or any other write failure is exit 2 with a
+/// message, a closed pipe (`lawful check | head`) ends quietly with the run's own code.
+fn write_output(text: &str, output: &Output, code: ExitCode) -> ExitCode {
+    let result = match &output.output_file {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|mut file| file.write_all(text.as_bytes()).and_then(|()| file.flush()))
+            .map_err(|e| (format!("`{}`", path.display()), e)),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| ("standard output".to_string(), e))
+        }
+    };
+    match result {
+        Ok(()) => code,
+        Err((_, error)) if error.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err((target, error)) => usage_error(&format!("cannot write to {target}: {error}")),
+    }
+}
+
+fn breach(input: &Input, format: BreachFormat, output: &Output) -> ExitCode {
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let mut text = String::new();
+    let mut unmet = false;
+    let mut structural = 0;
+    let mut all_reports = Vec::new();
+    for l in &loaded {
+        let mut reports = report::breaches(&l.analysis, &l.workspace.sources, &l.settings);
+        // As for `check`: the breaches declared at or below the PATHs.
+        reports.retain(|r| {
+            l.workspace
+                .sources
+                .find(&r.file)
+                .is_none_or(|id| l.workspace.in_scope(id))
+        });
+        unmet |= reports.iter().any(report::BreachReport::unmet);
+        match format {
+            // Titles and reasons are the policy's own text: no escape sequence may pass.
+            BreachFormat::Human => {
+                text.push_str(&diag::escape_hidden(&report::breaches_human(&reports)));
+            }
+            BreachFormat::Json => all_reports.push(reports),
+        }
+        // Structural errors can hide facts the verdict needs; say so rather than stay silent.
+        structural += l
+            .analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with('E') && d.severity == Severity::Error)
+            .count();
+    }
+    if let BreachFormat::Json = format {
+        text = match all_reports.as_slice() {
+            [one] => report::breaches_json(one),
+            many => {
+                // Several workspaces: one document, each workspace's report in its own entry.
+                let values: Vec<serde_json::Value> = many
+                    .iter()
+                    .map(|r| serde_json::from_str(&report::breaches_json(r)).unwrap_or_default())
+                    .collect();
+                serde_json::to_string_pretty(&values).unwrap_or_default() + "\n"
+            }
+        };
+    }
+    if structural > 0 {
+        note(
+            output,
+            &format!(
+                "warning: the workspace has {structural} structural error(s); run `lawful check`, as the verdicts may be incomplete"
+            ),
+        );
+    }
+    write_output(&text, output, ExitCode::from(u8::from(unmet)))
+}
+
+fn summary_line(loaded: &[Loaded]) -> String {
+    let mut counts = diag::Counts::default();
+    let mut files = 0;
+    for l in loaded {
+        let c = diag::count(&l.analysis.diagnostics);
+        counts.errors += c.errors;
+        counts.warnings += c.warnings;
+        counts.infos += c.infos;
+        files += l.analysis.files;
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let workspaces = if loaded.len() > 1 {
+        format!(" ({} workspaces)", loaded.len())
+    } else {
+        String::new()
+    };
     format!(
-        "{}, {}, {} in {}",
+        "{}, {}, {} in {}{workspaces}",
         plural(counts.errors, "error"),
         plural(counts.warnings, "warning"),
         plural(counts.infos, "info"),
@@ -257,7 +544,7 @@ fn summary_line(diagnostics: &[Diagnostic], files: usize) -> String {
     )
 }
 
-fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitCode {
+fn exit_code(diagnostics: &[&Diagnostic], deny_warnings: bool) -> ExitCode {
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
@@ -278,19 +565,89 @@ fn init(dir: PathBuf) -> ExitCode {
     }
 }
 
-fn explain(code: &str) -> ExitCode {
-    let Some(rule) = registry::lookup(code) else {
-        let codes = registry::all().iter().map(|rule| rule.code);
-        let hint = suggest::closest(&code.to_uppercase(), codes)
-            .map(|near| format!("; did you mean `{near}`?"))
-            .unwrap_or_else(|| "; `lawful rules` lists every code".to_string());
-        return usage_error(&format!("unknown rule code `{code}`{hint}"));
+fn explain(code: &str, format: ExplainFormat) -> ExitCode {
+    let Some(rule) = registry::lookup_code_or_name(code) else {
+        let hint = if code.contains('-') || code.len() > 4 {
+            suggest::closest(&code.to_lowercase(), registry::all().iter().map(|r| r.name))
+        } else {
+            suggest::closest(&code.to_uppercase(), registry::all().iter().map(|r| r.code))
+        }
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_else(|| "; `lawful rules` lists every code and name".to_string());
+        return usage_error(&format!("unknown rule `{code}`{hint}"));
+    };
+    let body = match format {
+        ExplainFormat::Markdown => rule.explain.trim_end().to_string(),
+        ExplainFormat::Text => markdown_to_text(rule.explain),
     };
     emit(&format!(
-        "{}\n\nStandard library facts (countries, adequacy decisions) last checked: {}\n",
-        rule.explain.trim_end(),
+        "{body}\n\nStandard library facts (countries, adequacy decisions) last checked: {}\n",
         stdlib::facts_checked()
     ))
+}
+
+/// The rule pages' Markdown, for reading in a terminal: headings underlined, `**bold**`
+/// markers dropped, code blocks indented by four spaces without their fences. Inline
+/// backticks stay: they mark names, as in every message.
+fn markdown_to_text(markdown: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(format!("    {line}"));
+            continue;
+        }
+        let heading = line
+            .strip_prefix("# ")
+            .map(|h| (h, '='))
+            .or_else(|| line.strip_prefix("## ").map(|h| (h, '-')))
+            .or_else(|| line.strip_prefix("### ").map(|h| (h, '-')));
+        if let Some((title, rule)) = heading {
+            let title = title.replace("**", "");
+            if out.last().is_some_and(|l: &String| !l.is_empty()) {
+                out.push(String::new());
+            }
+            out.push(title.clone());
+            out.push(rule.to_string().repeat(title.chars().count()));
+            continue;
+        }
+        out.extend(wrap(&line.replace("**", ""), 88));
+    }
+    out.join("\n").trim_end().to_string()
+}
+
+/// Greedy word wrap at `width` characters; list items (`* `, `- `, `1. `) get a hanging indent.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let trimmed = line.trim_start();
+    let lead = line.len() - trimmed.len();
+    let marker = ["* ", "- "]
+        .iter()
+        .find(|m| trimmed.starts_with(**m))
+        .map_or(0, |m| m.len());
+    let indent = " ".repeat(lead + marker);
+    let mut lines = Vec::new();
+    let mut current = " ".repeat(lead);
+    let mut fresh = true;
+    for word in trimmed.split(' ').filter(|w| !w.is_empty()) {
+        if !fresh && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut current, indent.clone()));
+            fresh = true;
+        }
+        if !fresh {
+            current.push(' ');
+        }
+        current.push_str(word);
+        fresh = false;
+    }
+    lines.push(current);
+    lines
 }
 
 fn rules(format: CatalogFormat) -> ExitCode {
@@ -304,10 +661,14 @@ fn rules(format: CatalogFormat) -> ExitCode {
             serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
         }
         CatalogFormat::Human => {
+            let all = registry::all();
+            let width = |f: fn(&registry::Rule) -> usize| all.iter().map(f).max().unwrap_or(0);
+            let name_w = width(|r| r.name.chars().count());
+            let article_w = width(|r| r.article.chars().count());
             let mut text = String::new();
-            for rule in registry::all() {
+            for rule in all {
                 text.push_str(&format!(
-                    "{}  {:<7}  {:<40}  {:<22}  {}\n",
+                    "{}  {:<7}  {:<name_w$}  {:<article_w$}  {}\n",
                     rule.code,
                     rule.severity.as_str(),
                     rule.name,
@@ -324,12 +685,15 @@ fn rules(format: CatalogFormat) -> ExitCode {
     emit(&text)
 }
 
-/// Writes to stdout; a closed pipe (`lawful rules | head`) ends quietly instead of panicking.
+/// Writes to stdout: a closed pipe (`lawful rules | head`) ends quietly, a full disk is exit 2
+/// with a message.
 fn emit(text: &str) -> ExitCode {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(EXIT_USAGE),
-    }
+    let quiet = Output {
+        color: Color::Never,
+        quiet: false,
+        output_file: None,
+    };
+    write_output(text, &quiet, ExitCode::SUCCESS)
 }
 
 /// Today's date from the system clock (UTC).

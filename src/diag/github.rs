@@ -6,14 +6,22 @@ use crate::registry::Severity;
 use crate::source::Sources;
 
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    render_named(diagnostics, sources, &super::own_names(sources))
+}
+
+/// As [`render`], naming files from `names` (paths from where the workflow runs, so the
+/// annotations attach when the workspace is a subfolder of the repository). Messages are
+/// cleaned ([`Diagnostic::cleaned`]): no control character reaches the log.
+pub fn render_named(diagnostics: &[Diagnostic], sources: &Sources, names: &[String]) -> String {
     let mut out = String::new();
     for d in diagnostics {
+        let d = &d.cleaned();
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let at = d.location(sources);
+        let at = super::locate_named(sources, names, d.file_only, d.primary);
         let mut properties = Vec::new();
         if let Some(file) = &at.file {
             properties.push(format!("file={}", escape_property(file)));

@@ -11,11 +11,43 @@ use std::ops::Range;
 
 /// Renders diagnostics as text; `color` adds ANSI colours.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    render_named(diagnostics, sources, &super::own_names(sources), color)
+}
+
+/// Renders diagnostics as text, naming each file from `names` (indexed by [`FileId`]).
+/// Messages are cleaned ([`Diagnostic::cleaned`]) and so is every source line shown: control
+/// and invisible characters are replaced by a visible character of the same UTF-8 length, so
+/// no escape sequence from a policy file reaches the terminal and no underline is empty.
+pub fn render_named(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    names: &[String],
+    color: bool,
+) -> String {
     let config = term::Config::default();
-    let files = SourceFiles(sources);
+    let mut shown: Vec<Option<String>> = (0..sources.len()).map(|_| None).collect();
+    for diagnostic in diagnostics {
+        let files = diagnostic
+            .primary
+            .iter()
+            .chain(diagnostic.related.iter().map(|r| &r.span))
+            .map(|span| span.file);
+        for file in files {
+            let index = file.0 as usize;
+            if shown.get(index).is_some_and(Option::is_none) {
+                shown[index] = Some(visible(&sources.get(file).text));
+            }
+        }
+    }
+    let files = SourceFiles {
+        sources,
+        names,
+        shown: &shown,
+    };
     let mut buffer = Vec::new();
     for diagnostic in diagnostics {
-        let report = to_report(diagnostic, sources);
+        let diagnostic = &diagnostic.cleaned();
+        let report = to_report(diagnostic, sources, names);
         let result = if color {
             term::emit_to_write_style(
                 &mut termcolor::Ansi::new(&mut buffer),
@@ -47,25 +79,91 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
     String::from_utf8_lossy(&buffer).into_owned()
 }
 
-fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<FileId> {
+/// `text` with each hidden character replaced by a visible one of the same UTF-8 length, so
+/// byte offsets stay valid: `?`, `¿`, `\u{FFFD}`, or `?` and `\u{FFFD}`.
+fn visible(text: &str) -> String {
+    let keep = |c: char| c == '\n' || c == '\t' || !super::is_hidden_char(c);
+    if text.chars().all(keep) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else if c == '\r' {
+            // A line end (`\r\n`, or a lone `\r`), which must not move the terminal's cursor
+            // back over what was printed.
+            out.push(' ');
+        } else {
+            out.push_str(match c.len_utf8() {
+                1 => "?",
+                2 => "\u{BF}",
+                3 => "\u{FFFD}",
+                _ => "?\u{FFFD}",
+            });
+        }
+    }
+    out
+}
+
+/// Source lines longer than this many bytes are not shown: the finding is located in a note
+/// instead, so a 1 MB line is not printed once per finding on it.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// Whether the lines where `span` starts and ends are short enough to show.
+fn showable(sources: &Sources, span: crate::source::Span) -> bool {
+    let file = sources.get(span.file);
+    let line_len = |offset: usize| {
+        let line = file.lines.line_of(offset);
+        let start = file.lines.line_start(line);
+        let end = if line + 1 < file.lines.line_count() {
+            file.lines.line_start(line + 1)
+        } else {
+            file.text.len()
+        };
+        end.saturating_sub(start)
+    };
+    line_len(span.start as usize) <= MAX_SHOWN_LINE && line_len(span.end as usize) <= MAX_SHOWN_LINE
+}
+
+fn to_report(diagnostic: &Diagnostic, sources: &Sources, names: &[String]) -> Report<FileId> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
         Severity::Info => ReportSeverity::Note,
     };
     let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    let mut hidden = |span: crate::source::Span, what: &str| {
+        let at = super::locate_named(sources, names, None, Some(span));
+        notes.push(format!(
+            "{what}{}:{}:{} (the line is too long to show)",
+            at.file.unwrap_or_default(),
+            at.line,
+            at.column
+        ));
+    };
     if let Some(span) = diagnostic.primary {
-        labels.push(Label::primary(span.file, span.range()));
+        if showable(sources, span) {
+            labels.push(Label::primary(span.file, span.range()));
+        } else {
+            hidden(span, "at ");
+        }
     }
     for related in &diagnostic.related {
-        labels.push(
-            Label::secondary(related.span.file, related.span.range())
-                .with_message(&related.message),
-        );
+        if showable(sources, related.span) {
+            labels.push(
+                Label::secondary(related.span.file, related.span.range())
+                    .with_message(&related.message),
+            );
+        } else {
+            hidden(related.span, &format!("{}: ", related.message));
+        }
     }
-    let mut notes = Vec::new();
-    if let Some(file) = diagnostic.file_only {
-        notes.push(format!("in {}", sources.get(file).path));
+    if let Some(file) = diagnostic.file_only
+        && let Some(name) = names.get(file.0 as usize)
+    {
+        notes.push(format!("in {name}"));
     }
     let article = diagnostic.article();
     if !article.is_empty() {
@@ -83,7 +181,12 @@ fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<FileId> {
 }
 
 /// Adapts [`Sources`] to codespan-reporting's file database.
-struct SourceFiles<'a>(&'a Sources);
+struct SourceFiles<'a> {
+    sources: &'a Sources,
+    names: &'a [String],
+    /// The text shown for each file that has a diagnostic (see [`visible`]).
+    shown: &'a [Option<String>],
+}
 
 impl<'a> Files<'a> for SourceFiles<'a> {
     type FileId = FileId;
@@ -91,19 +194,25 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).path)
+        Ok(self
+            .names
+            .get(id.0 as usize)
+            .map_or(&self.sources.get(id).path, |name| name))
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).text)
+        match self.shown.get(id.0 as usize) {
+            Some(Some(text)) => Ok(text),
+            _ => Ok(&self.sources.get(id).text),
+        }
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.0.get(id).lines.line_of(byte_index))
+        Ok(self.sources.get(id).lines.line_of(byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let file = self.0.get(id);
+        let file = self.sources.get(id);
         if line_index >= file.lines.line_count() {
             return Err(FilesError::LineTooLarge {
                 given: line_index,

@@ -1,4 +1,4 @@
-//! The JSON output of SPEC §6.1.
+//! The JSON output: the contract in docs/json.md.
 
 use super::{Counts, Diagnostic};
 use crate::source::Sources;
@@ -24,6 +24,10 @@ struct JsonDiagnostic<'a> {
     end_column: u32,
     help: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    /// Only when several workspaces are reported together: the workspace directory as
+    /// given from the current directory, so that `file` (relative to it) is unambiguous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -42,41 +46,76 @@ struct Summary {
     infos: usize,
 }
 
+/// One workspace's share of a JSON document.
+pub struct Part<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub sources: &'a Sources,
+    /// User files checked (the summary's `files`).
+    pub files: usize,
+    /// The workspace directory from the current directory; set only when several
+    /// workspaces are combined in one document.
+    pub workspace: Option<String>,
+}
+
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, files: usize) -> String {
-    let counts: Counts = super::count(diagnostics);
+    render_parts(&[Part {
+        diagnostics,
+        sources,
+        files,
+        workspace: None,
+    }])
+}
+
+/// One document for several workspaces: diagnostics in the order given, summary summed.
+/// Messages are cleaned ([`Diagnostic::cleaned`]) and `file` stays workspace-relative.
+pub fn render_parts(parts: &[Part<'_>]) -> String {
+    let cleaned: Vec<Vec<Diagnostic>> = parts
+        .iter()
+        .map(|part| part.diagnostics.iter().map(Diagnostic::cleaned).collect())
+        .collect();
+    let mut counts = Counts::default();
+    let mut files = 0;
+    let mut diagnostics = Vec::new();
+    for (part, cleaned) in parts.iter().zip(&cleaned) {
+        let part_counts = super::count(cleaned);
+        counts.errors += part_counts.errors;
+        counts.warnings += part_counts.warnings;
+        counts.infos += part_counts.infos;
+        files += part.files;
+        let sources = part.sources;
+        for d in cleaned {
+            let at = d.location(sources);
+            diagnostics.push(JsonDiagnostic {
+                code: d.code,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                article: d.article(),
+                file: at.file,
+                line: at.line,
+                column: at.column,
+                end_line: at.end_line,
+                end_column: at.end_column,
+                help: d.help.as_deref(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let at = super::locate(sources, None, Some(r.span));
+                        JsonRelated {
+                            file: at.file,
+                            line: at.line,
+                            column: at.column,
+                            message: &r.message,
+                        }
+                    })
+                    .collect(),
+                workspace: part.workspace.as_deref(),
+            });
+        }
+    }
     let output = Output {
         version: 1,
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| {
-                let at = d.location(sources);
-                JsonDiagnostic {
-                    code: d.code,
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    article: d.article(),
-                    file: at.file,
-                    line: at.line,
-                    column: at.column,
-                    end_line: at.end_line,
-                    end_column: at.end_column,
-                    help: d.help.as_deref(),
-                    related: d
-                        .related
-                        .iter()
-                        .map(|r| {
-                            let at = super::locate(sources, None, Some(r.span));
-                            JsonRelated {
-                                file: at.file,
-                                line: at.line,
-                                column: at.column,
-                                message: &r.message,
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        diagnostics,
         summary: Summary {
             files,
             errors: counts.errors,

@@ -3,6 +3,7 @@
 //! renderer submodules.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -162,7 +163,7 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics deterministically: by file, line, column, code (SPEC §6), then message.
+/// Sorts diagnostics deterministically: by file, line, column, code (docs/json.md), then message.
 pub fn sort(diagnostics: &mut [Diagnostic], sources: &Sources) {
     diagnostics.sort_by_cached_key(|d| {
         let at = d.location(sources);
@@ -188,4 +189,144 @@ pub fn count(diagnostics: &[Diagnostic]) -> Counts {
         }
     }
     counts
+}
+
+/// A character that must never reach a terminal or an annotation as itself: control
+/// characters (ANSI/OSC escapes start with one), and characters that print as nothing or
+/// reorder text (zero-width spaces and joiners, bidirectional controls, the BOM, soft hyphen,
+/// tag characters).
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
+/// A word (a run without whitespace) longer than this many characters is cut in messages,
+/// with an ellipsis: long enough for any real name, URL or code list, short enough that a
+/// 1 MB identifier is not repeated in full.
+pub const MAX_WORD_CHARS: usize = 120;
+
+/// Message text made safe to print: hidden characters (see [`is_hidden_char`]) written as
+/// `\u{…}` escapes, and every word longer than [`MAX_WORD_CHARS`] cut to its first 100 and
+/// last 10 characters around an ellipsis. Newlines are kept only when `lines`. Linear in
+/// the text.
+pub fn clean_text(text: &str, lines: bool) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        let space = &piece[word.len()..];
+        if word.chars().nth(MAX_WORD_CHARS).is_some() {
+            let head_end = word.char_indices().nth(100).map_or(word.len(), |(i, _)| i);
+            let tail_start = word.char_indices().rev().nth(9).map_or(0, |(i, _)| i);
+            escape_into(&mut out, &word[..head_end], lines);
+            out.push('…');
+            escape_into(&mut out, &word[tail_start..], lines);
+        } else {
+            escape_into(&mut out, word, lines);
+        }
+        escape_into(&mut out, space, lines);
+    }
+    out
+}
+
+/// Text for a terminal with every hidden character (see [`is_hidden_char`]) but newlines and
+/// tabs written as a `\u{…}` escape; for whole reports made of user text (`lawful breach`).
+pub fn escape_hidden(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, true);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str, lines: bool) {
+    for c in text.chars() {
+        if (c == '\n' && lines) || (c == '\t') || !is_hidden_char(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic with its message, notes, help and related messages cleaned for output
+    /// (see [`clean_text`]); every renderer prints this, never the raw text.
+    pub fn cleaned(&self) -> Diagnostic {
+        Diagnostic {
+            message: clean_text(&self.message, false),
+            notes: self.notes.iter().map(|n| clean_text(n, true)).collect(),
+            help: self.help.as_deref().map(|h| clean_text(h, true)),
+            related: self
+                .related
+                .iter()
+                .map(|r| Related {
+                    span: r.span,
+                    message: clean_text(&r.message, false),
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// Each file's display name, indexed by [`FileId`]: by default the workspace-relative path.
+pub fn own_names(sources: &Sources) -> Vec<String> {
+    sources.iter().map(|(_, f)| f.path.clone()).collect()
+}
+
+/// The [`Location`] of `span`/`file`, with the file named from `names` (see [`own_names`]).
+pub fn locate_named(
+    sources: &Sources,
+    names: &[String],
+    file: Option<FileId>,
+    span: Option<Span>,
+) -> Location {
+    let mut at = locate(sources, file, span);
+    if let Some(id) = span.map(|s| s.file).or(file)
+        && let Some(name) = names.get(id.0 as usize)
+    {
+        at.file = Some(name.clone());
+    }
+    at
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_invisibles_are_shown_and_long_names_cut() {
+        assert_eq!(
+            clean_text("party `a\u{1b}]8;;x\u{7}b` x", false),
+            "party `a\\u{1b}]8;;x\\u{7}b` x"
+        );
+        assert_eq!(clean_text("`\u{200b}`", false), "`\\u{200b}`");
+        assert_eq!(clean_text("a\nb", false), "a\\u{a}b");
+        assert_eq!(clean_text("a\nb", true), "a\nb");
+        let long = "x".repeat(1_000_000);
+        let cleaned = clean_text(&format!("unknown `{long}` here"), false);
+        assert!(cleaned.len() < 130, "{cleaned}");
+        assert!(cleaned.starts_with("unknown `xxx") && cleaned.ends_with("xxxxxxxx` here"));
+        assert!(cleaned.contains('…'));
+        // Real code lists and URLs stay whole.
+        let list = "add `basis consent|contract|legal-obligation|vital-interests|public-task|legitimate-interest`";
+        assert_eq!(clean_text(list, false), list);
+    }
 }

@@ -2,6 +2,7 @@
 //! checks clean, so the first `lawful check` teaches rather than scolds.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG: &str = r#"# Lawful workspace settings; every key is optional (see the README).
@@ -27,7 +28,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
         (dir.join("organisation.lawful"), EXAMPLE),
     ];
     for (path, _) in &files {
-        if path.exists() {
+        // `symlink_metadata`: a dangling link counts as existing, it is never written through.
+        if fs::symlink_metadata(path).is_ok() {
             return Err(format!(
                 "`{}` already exists; nothing was written",
                 path.display()
@@ -38,7 +40,13 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .map_err(|error| format!("cannot create `{}`: {error}", dir.display()))?;
     let mut written = Vec::new();
     for (path, text) in files {
-        fs::write(&path, text)
+        // `create_new` is O_CREAT|O_EXCL: it fails on any existing entry, a link included,
+        // so a link planted between the check above and here is not followed either.
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
             .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
         written.push(path);
     }

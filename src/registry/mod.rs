@@ -55,3 +55,13 @@ pub fn lookup(code: &str) -> Option<&'static Rule> {
         .iter()
         .find(|rule| rule.code.eq_ignore_ascii_case(code))
 }
+
+/// Looks a rule up by code or by its kebab-case name (`missing-legal-basis`),
+/// case-insensitively.
+pub fn lookup_code_or_name(text: &str) -> Option<&'static Rule> {
+    lookup(text).or_else(|| {
+        catalog::RULES
+            .iter()
+            .find(|rule| rule.name.eq_ignore_ascii_case(text))
+    })
+}
