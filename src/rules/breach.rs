@@ -1,5 +1,5 @@
 //! N — personal-data breaches (Art. 33, 34; UAVG art. 41–42; Wft): the notification decision
-//! of SPEC §4.3 "N", shared by `lawful check` (N001–N006) and `lawful breach`.
+//! shared by `lawful check` (N001–N006) and `lawful breach`.
 
 use super::{Context, names};
 use crate::analysis::Settings;

@@ -1,4 +1,4 @@
-//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity (SPEC §4.2).
+//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity.
 
 use super::Context;
 use crate::diag::Diagnostic;
@@ -8,7 +8,7 @@ use crate::model::{Activity, Model, Rights};
 use super::names;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The rights that apply to an activity (SPEC §4.2).
+/// The rights that apply to an activity.
 pub fn applicable(
     model: &Model,
     holdings: &BTreeSet<String>,
@@ -86,7 +86,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if !applicable.contains(right) {
                     out.push(
                         Diagnostic::new("R007", stated.stmt, format!("the right of {} does not apply to activity `{}`", describe(*right), activity.header.name))
-                            .with_help("remove this channel, or check the activity's basis and purpose (SPEC §4.2)"),
+                            .with_help("remove this channel, or check the activity's basis and purpose"),
                     );
                 }
             }

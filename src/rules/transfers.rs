@@ -15,7 +15,7 @@ enum Destination<'m> {
     Unknown,
     /// Inside the EEA.
     Eea,
-    /// The controller's own country: never a transfer (SPEC §4.1).
+    /// The controller's own country: never a transfer.
     OwnCountry,
     /// A third country with an adequacy decision covering this recipient.
     Adequate,
@@ -66,8 +66,8 @@ fn destination<'m>(
     }
 }
 
-/// Parties whose `transfer` is what protects a system they host (SPEC §4.1 lets a host's
-/// transfer protect the system): such a transfer is needed even when the host itself is in the EEA.
+/// Parties whose `transfer` is what protects a system they host (a host's transfer may
+/// protect the system): such a transfer is needed even when the host itself is in the EEA.
 fn hosts_whose_transfer_protects_a_system(cx: &Context<'_>) -> Vec<usize> {
     let model = cx.model;
     let mut relied_on = Vec::new();
@@ -179,7 +179,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|h| model.party(&h.value.name));
         let certified = host.map(certifications).unwrap_or_default();
-        // SPEC §4.1: the system's location (default: its host's country), and the host itself,
+        // The system's location (default: its host's country), and the host itself,
         // which receives all data stored.
         let mut destinations: Vec<&crate::model::Ref> = Vec::new();
         if let Some(location) = &system.location {
