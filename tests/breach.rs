@@ -476,7 +476,13 @@ fn findings(sources: &Sources, analysis: &lawful::Analysis) -> Vec<(u32, String,
         .diagnostics
         .iter()
         .filter(|d| d.code.starts_with('N'))
-        .map(|d| (d.location(sources).line, d.code.to_string(), d.message.clone()))
+        .map(|d| {
+            (
+                d.location(sources).line,
+                d.code.to_string(),
+                d.message.clone(),
+            )
+        })
         .collect();
     found.sort();
     found
@@ -507,23 +513,47 @@ fn dutch_grounds_count_only_for_a_dutch_controller() {
     let body = breach("  affects payroll\n  exception others-privacy");
     // In NL the exception lifts the duty to inform the people, and nothing is reported.
     let (sources, analysis, settings) = analyse(None, &body, "2026-10-06");
-    assert!(!findings(&sources, &analysis).iter().any(|f| f.1 == "N007" || f.1 == "N003"));
-    assert!(!report::breaches(&analysis, &sources, &settings)[0].assessment.data_subjects.required);
+    assert!(
+        !findings(&sources, &analysis)
+            .iter()
+            .any(|f| f.1 == "N007" || f.1 == "N003")
+    );
+    assert!(
+        !report::breaches(&analysis, &sources, &settings)[0]
+            .assessment
+            .data_subjects
+            .required
+    );
     // In BE it changes nothing in the verdict: N003 stands, N007 sits on the `exception`.
     let (sources, analysis, settings) = analyse(Some(&belgian), &body, "2026-10-06");
     let found = findings(&sources, &analysis);
     let n007: Vec<_> = found.iter().filter(|f| f.1 == "N007").collect();
     assert_eq!(n007.len(), 1, "{found:?}");
     assert_eq!(n007[0].0, 22, "{found:?}");
-    assert!(n007[0].2.contains("controller `acme` (`BE`)"), "{}", n007[0].2);
+    assert!(
+        n007[0].2.contains("controller `acme` (`BE`)"),
+        "{}",
+        n007[0].2
+    );
     assert!(found.iter().any(|f| f.1 == "N003"));
     let report = &report::breaches(&analysis, &sources, &settings)[0];
     assert!(report.assessment.data_subjects.required);
-    assert!(!report.assessment.data_subjects.reasons.iter().any(|r| r.contains("UAVG")));
+    assert!(
+        !report
+            .assessment
+            .data_subjects
+            .reasons
+            .iter()
+            .any(|r| r.contains("UAVG"))
+    );
 
     // A non-Dutch `financial-institution`: N007 on the breach when the people must be informed.
-    let financial = belgian.replace("measures encryption }", "measures encryption; financial-institution }");
-    let (sources, analysis, _) = analyse(Some(&financial), &breach("  affects payroll"), "2026-10-06");
+    let financial = belgian.replace(
+        "measures encryption }",
+        "measures encryption; financial-institution }",
+    );
+    let (sources, analysis, _) =
+        analyse(Some(&financial), &breach("  affects payroll"), "2026-10-06");
     let found = findings(&sources, &analysis);
     assert!(found.contains(&(
         18,
@@ -531,7 +561,11 @@ fn dutch_grounds_count_only_for_a_dutch_controller() {
         "breach `b` relies on the `financial-institution` exemption of UAVG art. 42 and the Wft, a Dutch ground that does not apply to controller `acme` (`BE`), which is not established in the Netherlands".to_string()
     )), "{found:?}");
     // ... and not when they need not be informed anyway.
-    let (sources, analysis, _) = analyse(Some(&financial), &breach("  affects newsletter"), "2026-10-06");
+    let (sources, analysis, _) = analyse(
+        Some(&financial),
+        &breach("  affects newsletter"),
+        "2026-10-06",
+    );
     assert!(!findings(&sources, &analysis).iter().any(|f| f.1 == "N007"));
 }
 
@@ -542,7 +576,11 @@ fn a_notification_before_the_discovery_is_n008_and_never_within_the_deadline() {
     );
     let (sources, analysis, settings) = analyse(None, &body, "2026-10-06");
     let found = findings(&sources, &analysis);
-    let n008: Vec<u32> = found.iter().filter(|f| f.1 == "N008").map(|f| f.0).collect();
+    let n008: Vec<u32> = found
+        .iter()
+        .filter(|f| f.1 == "N008")
+        .map(|f| f.0)
+        .collect();
     assert_eq!(n008, [22, 23], "{found:?}");
     assert!(!found.iter().any(|f| f.1 == "N002"), "{found:?}");
     let reports = report::breaches(&analysis, &sources, &settings);
@@ -553,9 +591,16 @@ fn a_notification_before_the_discovery_is_n008_and_never_within_the_deadline() {
     assert!(reports[0].unmet());
     let human = report::breaches_human(&reports);
     assert!(!human.contains("within the deadline"), "{human}");
-    assert!(human.contains("BEFORE the discovery (2026-10-05T09:30+02:00)"), "{human}");
+    assert!(
+        human.contains("BEFORE the discovery (2026-10-05T09:30+02:00)"),
+        "{human}"
+    );
     let n004 = found.iter().find(|f| f.1 == "N004").unwrap();
-    assert!(n004.2.contains("is dated before the discovery"), "{}", n004.2);
+    assert!(
+        n004.2.contains("is dated before the discovery"),
+        "{}",
+        n004.2
+    );
     // The same minute is not before.
     let same = breach("  affects newsletter\n  notified-authority 2026-10-05T07:30Z");
     let (sources, analysis, _) = analyse(None, &same, "2026-10-06");
@@ -567,7 +612,11 @@ fn past_an_unmet_deadline_says_by_how_much_and_asks_for_a_delay_reason() {
     // Discovered 2026-10-05T09:30+02:00: the deadline is 2026-10-08T09:30+02:00.
     let body = breach("  affects newsletter");
     let (sources, analysis, settings) = analyse(None, &body, "2026-10-11");
-    let n001 = analysis.diagnostics.iter().find(|d| d.code == "N001").unwrap();
+    let n001 = analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "N001")
+        .unwrap();
     assert_eq!(
         n001.notes,
         ["the deadline, 2026-10-08T09:30+02:00 (72 hours after discovery), passed 3 days ago"]
@@ -584,19 +633,42 @@ fn past_an_unmet_deadline_says_by_how_much_and_asks_for_a_delay_reason() {
     assert_eq!(reports[0].assessment.authority.overdue_days, Some(3));
     let human = report::breaches_human(&reports);
     assert!(
-        human.contains("NOT NOTIFIED, and the deadline passed 3 days ago: notify now, with a `delay-reason`"),
+        human.contains(
+            "NOT NOTIFIED, and the deadline passed 3 days ago: notify now, with a `delay-reason`"
+        ),
         "{human}"
     );
     // One day past: "1 day". On the deadline's own day, or before it: not overdue.
     let (sources, analysis, settings) = analyse(None, &body, "2026-10-09");
-    assert_eq!(report::breaches(&analysis, &sources, &settings)[0].assessment.authority.overdue_days, Some(1));
-    assert!(findings(&sources, &analysis).iter().any(|f| f.2.contains("passed 1 day ago")));
+    assert_eq!(
+        report::breaches(&analysis, &sources, &settings)[0]
+            .assessment
+            .authority
+            .overdue_days,
+        Some(1)
+    );
+    assert!(
+        findings(&sources, &analysis)
+            .iter()
+            .any(|f| f.2.contains("passed 1 day ago"))
+    );
     for today in ["2026-10-08", "2026-10-06"] {
         let (sources, analysis, settings) = analyse(None, &body, today);
         let reports = report::breaches(&analysis, &sources, &settings);
-        assert_eq!(reports[0].assessment.authority.overdue_days, None, "{today}");
-        let n004 = findings(&sources, &analysis).into_iter().find(|f| f.1 == "N004").unwrap();
-        assert!(n004.2.contains("notify the authority by 2026-10-08T09:30+02:00"), "{}", n004.2);
+        assert_eq!(
+            reports[0].assessment.authority.overdue_days, None,
+            "{today}"
+        );
+        let n004 = findings(&sources, &analysis)
+            .into_iter()
+            .find(|f| f.1 == "N004")
+            .unwrap();
+        assert!(
+            n004.2
+                .contains("notify the authority by 2026-10-08T09:30+02:00"),
+            "{}",
+            n004.2
+        );
     }
 }
 
@@ -620,13 +692,19 @@ fn once_every_obligation_is_met_n004_reads_as_done() {
     let human = report::breaches_human(&reports);
     assert!(!human.contains("NOTIFY"), "{human}");
     assert!(!human.contains("INFORM"), "{human}");
-    assert!(human.contains("required within 72 hours, by 2026-10-08T09:30+02:00"), "{human}");
+    assert!(
+        human.contains("required within 72 hours, by 2026-10-08T09:30+02:00"),
+        "{human}"
+    );
     // Late with a reason is met too, and says so.
     let late = breach(
         "  affects newsletter\n  notified-authority 2026-10-09T10:00+02:00\n  delay-reason \"weekend\"",
     );
     let (sources, analysis, _) = analyse(None, &late, "2026-11-22");
-    let n004 = findings(&sources, &analysis).into_iter().find(|f| f.1 == "N004").unwrap();
+    let n004 = findings(&sources, &analysis)
+        .into_iter()
+        .find(|f| f.1 == "N004")
+        .unwrap();
     assert!(n004.2.contains("the authority was notified on 2026-10-09T10:00+02:00, late, with a reason for the delay"), "{}", n004.2);
 }
 
@@ -634,13 +712,40 @@ fn once_every_obligation_is_met_n004_reads_as_done() {
 fn the_verdict_names_the_encryption_condition_that_failed() {
     let (_, report) = run(&breach("  affects payroll\n  encrypted { intact; backup }"));
     let gap = "the encryption exception does not apply: `key-safe` is not recorded (it needs the encryption intact, a backup, and the key safe)";
-    assert!(report.assessment.authority.reasons.iter().any(|r| r == gap), "{:?}", report.assessment.authority.reasons);
-    assert!(report.assessment.data_subjects.reasons.iter().any(|r| r == gap));
+    assert!(
+        report.assessment.authority.reasons.iter().any(|r| r == gap),
+        "{:?}",
+        report.assessment.authority.reasons
+    );
+    assert!(
+        report
+            .assessment
+            .data_subjects
+            .reasons
+            .iter()
+            .any(|r| r == gap)
+    );
     let (_, report) = run(&breach("  affects payroll\n  encrypted { intact }"));
-    assert!(report.assessment.authority.reasons.iter().any(|r| r.contains("`backup` and `key-safe` are not recorded")));
+    assert!(
+        report
+            .assessment
+            .authority
+            .reasons
+            .iter()
+            .any(|r| r.contains("`backup` and `key-safe` are not recorded"))
+    );
     // A complete block lifts both duties, and names no gap.
-    let (_, report) = run(&breach("  affects payroll\n  encrypted { intact; backup; key-safe }"));
-    assert!(!report.assessment.authority.reasons.iter().any(|r| r.contains("does not apply")));
+    let (_, report) = run(&breach(
+        "  affects payroll\n  encrypted { intact; backup; key-safe }",
+    ));
+    assert!(
+        !report
+            .assessment
+            .authority
+            .reasons
+            .iter()
+            .any(|r| r.contains("does not apply"))
+    );
 }
 
 #[test]

@@ -114,7 +114,13 @@ fn r001_is_one_finding_per_right_at_the_controller() {
         access.related[0].message,
         "the right of access applies to this activity"
     );
-    assert!(access.help.as_deref().unwrap().contains("add `rights { access"));
+    assert!(
+        access
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("add `rights { access")
+    );
 }
 
 #[test]
@@ -123,7 +129,12 @@ fn r001_labels_at_most_twenty_activities() {
     let found = related(&sources, &analysis, "R001");
     assert_eq!(found.len(), 4);
     assert!(found.iter().all(|(_, labels)| labels.len() == 20));
-    assert!(analysis.diagnostics.iter().any(|d| d.code == "R001" && d.message.ends_with("and 20 more")));
+    assert!(
+        analysis
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "R001" && d.message.ends_with("and 20 more"))
+    );
 }
 
 #[test]
@@ -133,7 +144,11 @@ fn p001_is_one_finding_per_reuses_statement_naming_every_origin() {
     assert_eq!(found.len(), 1, "{}", support::dump(&sources, &analysis));
     assert_eq!(found[0].0, 10);
     assert_eq!(found[0].1.len(), 7);
-    let p001 = analysis.diagnostics.iter().find(|d| d.code == "P001").unwrap();
+    let p001 = analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "P001")
+        .unwrap();
     assert_eq!(
         p001.message,
         "`hub` reuses data collected by activities with a different purpose than `direct-marketing`: `a00` (for `contract-performance`), `a01` (for `contract-performance`), `a02` (for `contract-performance`), `a03` (for `contract-performance`), `a04` (for `contract-performance`), and 2 more"

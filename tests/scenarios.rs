@@ -163,7 +163,10 @@ fn municipality_with_public_tasks_bsn_and_joint_controller() {
             // R001 twice, at the controller's `rights` statement where the fix belongs: the
             // consent-based city pass (web, provided data) needs portability and
             // withdraw-consent, and the controller offers neither.
-            ("municipality/organisation.lawful", &[(10, "R001"), (10, "R001")]),
+            (
+                "municipality/organisation.lawful",
+                &[(10, "R001"), (10, "R001")],
+            ),
             (
                 "municipality/partners.lawful",
                 // D007: the joint controller has no Art. 26 arrangement.

@@ -48,9 +48,9 @@ fn read_expectations(text: &str) -> Expectations {
                 Some((code, column)) => match column.parse() {
                     Ok(column) => (code, Some(column)),
                     Err(_) => {
-                        expectations
-                            .errors
-                            .push(format!("line {number}: `{code}@{column}` has no column number"));
+                        expectations.errors.push(format!(
+                            "line {number}: `{code}@{column}` has no column number"
+                        ));
                         (code, None)
                     }
                 },
@@ -148,7 +148,10 @@ fn markers_must_pin_columns_and_filters_are_rejected() {
     assert!(parsed.errors[1].contains("`B001` pins no column"));
     assert_eq!(
         parsed.expected,
-        [(2, "B001".to_string(), None), (3, "A002".to_string(), Some(3))]
+        [
+            (2, "B001".to_string(), None),
+            (3, "A002".to_string(), Some(3))
+        ]
     );
     let parsed = read_expectations("activity a { #~ B001@10 A002@10\n#~0 E008@1\n");
     assert!(parsed.errors.is_empty());

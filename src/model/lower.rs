@@ -857,7 +857,7 @@ impl Cx<'_> {
 
     fn rights(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Rights {
         let mut rights = Rights {
-            stmt: stmt.span,
+            stmt: stmt.key.span,
             block: stmt.span,
             ..Rights::default()
         };

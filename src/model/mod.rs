@@ -101,7 +101,7 @@ pub struct Controller {
 /// A `rights` block (SPEC §3.1), on the controller or overriding it on an activity.
 #[derive(Clone, Debug, Default)]
 pub struct Rights {
-    /// The `rights` statement (its key): where R001 is anchored.
+    /// The `rights` key of the statement: where R001 is anchored (the block may span many lines).
     pub stmt: Span,
     pub block: Span,
     /// Each right's channel and the statement declaring it.

@@ -7,8 +7,8 @@ use crate::diag::Diagnostic;
 use crate::flow::Flow;
 use crate::model::vocab::{BreachException, Risk};
 use crate::model::{Breach, Encrypted, Model};
-use crate::time::DateTime;
 use crate::syntax::ast::Kind;
+use crate::time::DateTime;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -198,13 +198,11 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
     let deadline = breach
         .discovered
         .map(|d| d.plus_hours(AUTHORITY_DEADLINE_HOURS));
-    let before = |notified: Option<&crate::model::Stated<DateTime>>| match (
-        breach.discovered,
-        notified,
-    ) {
-        (Some(discovered), Some(n)) => n.value < discovered,
-        _ => false,
-    };
+    let before =
+        |notified: Option<&crate::model::Stated<DateTime>>| match (breach.discovered, notified) {
+            (Some(discovered), Some(n)) => n.value < discovered,
+            _ => false,
+        };
     let authority_before = before(breach.notified_authority.as_ref());
     let subjects_before = before(breach.notified_subjects.as_ref());
     let hours_after = match (breach.discovered, &breach.notified_authority) {
@@ -228,7 +226,11 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
     // Data subjects (Art. 34).
     let mut subject_reasons = Vec::new();
     let dutch = dutch_controller(model);
-    let wft = dutch && model.controller.as_ref().is_some_and(|c| c.financial_institution);
+    let wft = dutch
+        && model
+            .controller
+            .as_ref()
+            .is_some_and(|c| c.financial_institution);
     if high_risk {
         if encrypted {
             subject_reasons.push("Art. 34(3)(a): the data was unintelligible to anyone who saw it (encryption exception)".to_string());
@@ -417,7 +419,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let deadline = assessment.authority.deadline.clone().unwrap_or_default();
             let (note, help) = match assessment.authority.overdue_days {
                 Some(overdue) => (
-                    format!("the deadline, {deadline} (72 hours after discovery), passed {} ago", days(overdue)),
+                    format!(
+                        "the deadline, {deadline} (72 hours after discovery), passed {} ago",
+                        days(overdue)
+                    ),
                     "notify the authority now (in NL: the AP's data-breach desk), give the reasons for the delay, and add `notified-authority <date-time>` and `delay-reason \"…\"`",
                 ),
                 None => (
@@ -536,7 +541,11 @@ fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
         }
         (true, _) if assessment.data_subjects.notified.is_some() => format!(
             "the people affected{people} were informed on {}",
-            assessment.data_subjects.notified.clone().unwrap_or_default()
+            assessment
+                .data_subjects
+                .notified
+                .clone()
+                .unwrap_or_default()
         ),
         (true, true) => {
             format!("inform the people affected{people}; a public communication may do")

@@ -1,11 +1,13 @@
 //! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity.
 
 use super::Context;
+use super::names;
 use crate::diag::Diagnostic;
 use crate::flow;
-use crate::model::vocab::{BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard};
+use crate::model::vocab::{
+    BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard,
+};
 use crate::model::{Activity, Model, Rights};
-use super::names;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The rights that apply to an activity.
@@ -85,8 +87,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (right, stated) in &rights.channels {
                 if !applicable.contains(right) {
                     out.push(
-                        Diagnostic::new("R007", stated.stmt, format!("the right of {} does not apply to activity `{}`", describe(*right), activity.header.name))
-                            .with_help("remove this channel, or check the activity's basis and purpose"),
+                        Diagnostic::new(
+                            "R007",
+                            stated.stmt,
+                            format!(
+                                "the right of {} does not apply to activity `{}`",
+                                describe(*right),
+                                activity.header.name
+                            ),
+                        )
+                        .with_help(
+                            "remove this channel, or check the activity's basis and purpose",
+                        ),
                     );
                 }
             }
