@@ -11,6 +11,7 @@ use lawful::{Analysis, Settings, analyze, stdlib};
 /// findings are about the snippet. Declare a `controller` in the snippet to test the controller.
 pub const DEFAULT_CONTROLLER: &str = "controller example \"Example B.V.\" {
   country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\"
+  dpo \"dpo@example.nl\"
   measures access-control, encryption, https, logging
   rights {
     access \"privacy@example.nl\"; rectification \"privacy@example.nl\"; erasure \"privacy@example.nl\"
