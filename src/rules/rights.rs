@@ -79,7 +79,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .is_some_and(|r| r.channels.contains_key(right))
                 || controller_rights.is_some_and(|r| r.channels.contains_key(right));
-            if !has_channel {
+            // A declaration with a syntax error may have lost its `rights` or `basis`: its
+            // E001 is the one finding, not an R001 at the controller.
+            if !has_channel && !activity.header.recovered {
                 needed.entry(*right).or_default().push(activity);
             }
         }
