@@ -110,6 +110,12 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
                 "required within 72 hours, by {}",
                 authority.deadline.as_deref().unwrap_or("?")
             )
+        } else if let (true, Some(overdue)) = (authority.required, authority.overdue_days) {
+            format!(
+                "NOTIFY NOW: the 72 hours ended {}, {} ago",
+                authority.deadline.as_deref().unwrap_or("?"),
+                crate::rules::breach::days(overdue)
+            )
         } else if authority.required {
             format!(
                 "NOTIFY within 72 hours, by {}",
