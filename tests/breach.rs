@@ -91,9 +91,10 @@ fn payroll_breach_notifies_the_authority_and_informs_employees() {
             .any(|i| i.contains("financial") && i.contains("salary"))
     );
     assert_eq!(codes, ["N001", "N003", "N004"]);
+    // Today (2026-11-22) is long past the deadline.
     let text = report::breaches_human(std::slice::from_ref(&report));
     assert!(
-        text.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        text.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00, 45 days ago"),
         "{text}"
     );
     assert!(text.contains("INFORM employees"), "{text}");
@@ -339,8 +340,9 @@ fn lawful_breach_on_payroll_data_says_notify_and_inform_and_exits_1_until_done()
     let text = format!("{BASE}\n{}", breach("  affects payroll"));
     let (code, out) = run_binary("payroll", &text, &[]);
     assert_eq!(code, 1, "{out}");
+    // Without --today the system date counts, which is after the deadline.
     assert!(
-        out.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        out.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00"),
         "{out}"
     );
     assert!(out.contains("INFORM employees"), "{out}");
@@ -632,6 +634,10 @@ fn past_an_unmet_deadline_says_by_how_much_and_asks_for_a_delay_reason() {
     let reports = report::breaches(&analysis, &sources, &settings);
     assert_eq!(reports[0].assessment.authority.overdue_days, Some(3));
     let human = report::breaches_human(&reports);
+    assert!(
+        human.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00, 3 days ago"),
+        "{human}"
+    );
     assert!(
         human.contains(
             "NOT NOTIFIED, and the deadline passed 3 days ago: notify now, with a `delay-reason`"
