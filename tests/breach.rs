@@ -665,6 +665,11 @@ fn past_an_unmet_deadline_says_by_how_much_and_asks_for_a_delay_reason() {
             reports[0].assessment.authority.overdue_days, None,
             "{today}"
         );
+        let human = report::breaches_human(&reports);
+        assert!(
+            human.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+            "{human}"
+        );
         let n004 = findings(&sources, &analysis)
             .into_iter()
             .find(|f| f.1 == "N004")
