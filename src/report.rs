@@ -24,6 +24,8 @@ impl BreachReport {
         (authority.required && authority.notified.is_none())
             || (authority.on_time == Some(false) && authority.delay_reason.is_none())
             || (subjects.required && subjects.notified.is_none())
+            || authority.before_discovery
+            || subjects.before_discovery
     }
 }
 
@@ -85,7 +87,11 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
         );
         let _ = writeln!(out, "  affected data     {}", list(&a.affected_data));
         let people = match a.subjects_affected {
-            Some(count) => format!("{} ({count} people)", list(&a.affected_subjects)),
+            Some(count) => format!(
+                "{} ({})",
+                list(&a.affected_subjects),
+                crate::rules::breach::people(count)
+            ),
             None => list(&a.affected_subjects),
         };
         let _ = writeln!(out, "  affected people   {people}");
@@ -99,7 +105,18 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
         }
 
         let authority = &a.authority;
-        let verdict = if authority.required {
+        let verdict = if authority.required && authority.notified.is_some() {
+            format!(
+                "required within 72 hours, by {}",
+                authority.deadline.as_deref().unwrap_or("?")
+            )
+        } else if let (true, Some(overdue)) = (authority.required, authority.overdue_days) {
+            format!(
+                "NOTIFY NOW: the 72 hours ended {}, {} ago",
+                authority.deadline.as_deref().unwrap_or("?"),
+                crate::rules::breach::days(overdue)
+            )
+        } else if authority.required {
             format!(
                 "NOTIFY within 72 hours, by {}",
                 authority.deadline.as_deref().unwrap_or("?")
@@ -112,7 +129,17 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
             let _ = writeln!(out, "                    because {reason}");
         }
         let status = match (&authority.notified, authority.on_time) {
-            (None, _) if authority.required => "NOT NOTIFIED".to_string(),
+            (Some(when), _) if authority.before_discovery => format!(
+                "notified {when}, BEFORE the discovery ({}): one of the dates is wrong",
+                a.discovered.as_deref().unwrap_or("?")
+            ),
+            (None, _) if authority.required => match authority.overdue_days {
+                Some(overdue) => format!(
+                    "NOT NOTIFIED, and the deadline passed {} ago: notify now, with a `delay-reason`",
+                    crate::rules::breach::days(overdue)
+                ),
+                None => "NOT NOTIFIED".to_string(),
+            },
             (None, _) => "not notified".to_string(),
             (Some(when), Some(true)) => format!(
                 "notified {when}, {} after discovery: within the deadline",
@@ -137,6 +164,9 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
 
         let subjects = &a.data_subjects;
         let verdict = match (subjects.required, subjects.public_communication_allowed) {
+            (true, _) if subjects.notified.is_some() => {
+                format!("required: inform {}", list(&a.affected_subjects))
+            }
             (true, true) => format!(
                 "INFORM {} (a public communication may replace individual messages)",
                 list(&a.affected_subjects)
@@ -149,6 +179,10 @@ pub fn breaches_human(reports: &[BreachReport]) -> String {
             let _ = writeln!(out, "                    because {reason}");
         }
         let status = match (&subjects.notified, subjects.required) {
+            (Some(when), _) if subjects.before_discovery => format!(
+                "informed {when}, BEFORE the discovery ({}): one of the dates is wrong",
+                a.discovered.as_deref().unwrap_or("?")
+            ),
             (Some(when), _) => format!("informed {when}"),
             (None, true) => "NOT INFORMED".to_string(),
             (None, false) => "not informed".to_string(),

@@ -1,4 +1,4 @@
-//! Every branch of the breach decision (SPEC §4.3 "N"): each exception alone, each high-risk
+//! Every branch of the breach decision: each exception alone, each high-risk
 //! indicator alone, deadlines, and the `lawful breach` report.
 
 mod support;
@@ -91,9 +91,10 @@ fn payroll_breach_notifies_the_authority_and_informs_employees() {
             .any(|i| i.contains("financial") && i.contains("salary"))
     );
     assert_eq!(codes, ["N001", "N003", "N004"]);
+    // Today (2026-11-22) is long past the deadline.
     let text = report::breaches_human(std::slice::from_ref(&report));
     assert!(
-        text.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        text.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00, 45 days ago"),
         "{text}"
     );
     assert!(text.contains("INFORM employees"), "{text}");
@@ -339,8 +340,9 @@ fn lawful_breach_on_payroll_data_says_notify_and_inform_and_exits_1_until_done()
     let text = format!("{BASE}\n{}", breach("  affects payroll"));
     let (code, out) = run_binary("payroll", &text, &[]);
     assert_eq!(code, 1, "{out}");
+    // Without --today the system date counts, which is after the deadline.
     assert!(
-        out.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+        out.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00"),
         "{out}"
     );
     assert!(out.contains("INFORM employees"), "{out}");
@@ -454,4 +456,315 @@ activity leak "Leak" { purpose billing; basis contract; subjects customers; reus
         "{:?}",
         report.assessment.indicators
     );
+}
+
+/// The analysis of BASE (with `base` replacing it when given) plus `breach`, checked with `today`.
+fn analyse(base: Option<&str>, breach: &str, today: &str) -> (Sources, lawful::Analysis, Settings) {
+    let text = format!("{}\n{breach}", base.unwrap_or(BASE));
+    let mut sources = Sources::new();
+    sources.add_text("b.lawful", Origin::User, &text);
+    lawful::stdlib::add_to(&mut sources);
+    let settings = Settings {
+        config: Config::default(),
+        today: lawful::time::Date::parse(today).unwrap(),
+    };
+    let analysis = analyze(&sources, &settings);
+    (sources, analysis, settings)
+}
+
+/// `(line, code, message)` of the N diagnostics.
+fn findings(sources: &Sources, analysis: &lawful::Analysis) -> Vec<(u32, String, String)> {
+    let mut found: Vec<(u32, String, String)> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with('N'))
+        .map(|d| {
+            (
+                d.location(sources).line,
+                d.code.to_string(),
+                d.message.clone(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn risk_unlikely_does_not_spare_the_authority_when_indicators_are_present() {
+    let (codes, report) = run(&breach(
+        "  affects payroll\n  risk unlikely \"only internal staff saw it\"",
+    ));
+    assert_eq!(codes, ["N001", "N003", "N004", "N006"]);
+    let authority = &report.assessment.authority;
+    assert!(authority.required);
+    assert!(
+        authority.reasons[1].contains("`risk unlikely` does not outweigh the high-risk indicators"),
+        "{:?}",
+        authority.reasons
+    );
+    // Without indicators the controller's assessment still counts.
+    let (codes, report) = run(&breach("  affects newsletter\n  risk unlikely"));
+    assert!(!report.assessment.authority.required);
+    assert_eq!(codes, ["N004"]);
+}
+
+#[test]
+fn dutch_grounds_count_only_for_a_dutch_controller() {
+    let belgian = BASE.replace("country NL", "country BE");
+    let body = breach("  affects payroll\n  exception others-privacy");
+    // In NL the exception lifts the duty to inform the people, and nothing is reported.
+    let (sources, analysis, settings) = analyse(None, &body, "2026-10-06");
+    assert!(
+        !findings(&sources, &analysis)
+            .iter()
+            .any(|f| f.1 == "N007" || f.1 == "N003")
+    );
+    assert!(
+        !report::breaches(&analysis, &sources, &settings)[0]
+            .assessment
+            .data_subjects
+            .required
+    );
+    // In BE it changes nothing in the verdict: N003 stands, N007 sits on the `exception`.
+    let (sources, analysis, settings) = analyse(Some(&belgian), &body, "2026-10-06");
+    let found = findings(&sources, &analysis);
+    let n007: Vec<_> = found.iter().filter(|f| f.1 == "N007").collect();
+    assert_eq!(n007.len(), 1, "{found:?}");
+    assert_eq!(n007[0].0, 22, "{found:?}");
+    assert!(
+        n007[0].2.contains("controller `acme` (`BE`)"),
+        "{}",
+        n007[0].2
+    );
+    assert!(found.iter().any(|f| f.1 == "N003"));
+    let report = &report::breaches(&analysis, &sources, &settings)[0];
+    assert!(report.assessment.data_subjects.required);
+    assert!(
+        !report
+            .assessment
+            .data_subjects
+            .reasons
+            .iter()
+            .any(|r| r.contains("UAVG"))
+    );
+
+    // A non-Dutch `financial-institution`: N007 on the breach when the people must be informed.
+    let financial = belgian.replace(
+        "measures encryption }",
+        "measures encryption; financial-institution }",
+    );
+    let (sources, analysis, _) =
+        analyse(Some(&financial), &breach("  affects payroll"), "2026-10-06");
+    let found = findings(&sources, &analysis);
+    assert!(found.contains(&(
+        18,
+        "N007".to_string(),
+        "breach `b` relies on the `financial-institution` exemption of UAVG art. 42 and the Wft, a Dutch ground that does not apply to controller `acme` (`BE`), which is not established in the Netherlands".to_string()
+    )), "{found:?}");
+    // ... and not when they need not be informed anyway.
+    let (sources, analysis, _) = analyse(
+        Some(&financial),
+        &breach("  affects newsletter"),
+        "2026-10-06",
+    );
+    assert!(!findings(&sources, &analysis).iter().any(|f| f.1 == "N007"));
+}
+
+#[test]
+fn a_notification_before_the_discovery_is_n008_and_never_within_the_deadline() {
+    let body = breach(
+        "  affects payroll\n  notified-authority 2026-10-04T09:30+02:00\n  notified-subjects 2026-10-05T09:29+02:00",
+    );
+    let (sources, analysis, settings) = analyse(None, &body, "2026-10-06");
+    let found = findings(&sources, &analysis);
+    let n008: Vec<u32> = found
+        .iter()
+        .filter(|f| f.1 == "N008")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(n008, [22, 23], "{found:?}");
+    assert!(!found.iter().any(|f| f.1 == "N002"), "{found:?}");
+    let reports = report::breaches(&analysis, &sources, &settings);
+    let authority = &reports[0].assessment.authority;
+    assert_eq!(authority.on_time, None);
+    assert!(authority.before_discovery);
+    assert!(reports[0].assessment.data_subjects.before_discovery);
+    assert!(reports[0].unmet());
+    let human = report::breaches_human(&reports);
+    assert!(!human.contains("within the deadline"), "{human}");
+    assert!(
+        human.contains("BEFORE the discovery (2026-10-05T09:30+02:00)"),
+        "{human}"
+    );
+    let n004 = found.iter().find(|f| f.1 == "N004").unwrap();
+    assert!(
+        n004.2.contains("is dated before the discovery"),
+        "{}",
+        n004.2
+    );
+    // The same minute is not before.
+    let same = breach("  affects newsletter\n  notified-authority 2026-10-05T07:30Z");
+    let (sources, analysis, _) = analyse(None, &same, "2026-10-06");
+    assert!(!findings(&sources, &analysis).iter().any(|f| f.1 == "N008"));
+}
+
+#[test]
+fn past_an_unmet_deadline_says_by_how_much_and_asks_for_a_delay_reason() {
+    // Discovered 2026-10-05T09:30+02:00: the deadline is 2026-10-08T09:30+02:00.
+    let body = breach("  affects newsletter");
+    let (sources, analysis, settings) = analyse(None, &body, "2026-10-11");
+    let n001 = analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "N001")
+        .unwrap();
+    assert_eq!(
+        n001.notes,
+        ["the deadline, 2026-10-08T09:30+02:00 (72 hours after discovery), passed 3 days ago"]
+    );
+    assert!(n001.help.as_deref().unwrap().contains("`delay-reason"));
+    let found = findings(&sources, &analysis);
+    let n004 = found.iter().find(|f| f.1 == "N004").unwrap();
+    assert!(
+        n004.2.contains("notify the authority now: the deadline 2026-10-08T09:30+02:00 passed 3 days ago, so a `delay-reason` is needed"),
+        "{}",
+        n004.2
+    );
+    let reports = report::breaches(&analysis, &sources, &settings);
+    assert_eq!(reports[0].assessment.authority.overdue_days, Some(3));
+    let human = report::breaches_human(&reports);
+    assert!(
+        human.contains("NOTIFY NOW: the 72 hours ended 2026-10-08T09:30+02:00, 3 days ago"),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "NOT NOTIFIED, and the deadline passed 3 days ago: notify now, with a `delay-reason`"
+        ),
+        "{human}"
+    );
+    // One day past: "1 day". On the deadline's own day, or before it: not overdue.
+    let (sources, analysis, settings) = analyse(None, &body, "2026-10-09");
+    assert_eq!(
+        report::breaches(&analysis, &sources, &settings)[0]
+            .assessment
+            .authority
+            .overdue_days,
+        Some(1)
+    );
+    assert!(
+        findings(&sources, &analysis)
+            .iter()
+            .any(|f| f.2.contains("passed 1 day ago"))
+    );
+    for today in ["2026-10-08", "2026-10-06"] {
+        let (sources, analysis, settings) = analyse(None, &body, today);
+        let reports = report::breaches(&analysis, &sources, &settings);
+        assert_eq!(
+            reports[0].assessment.authority.overdue_days, None,
+            "{today}"
+        );
+        let human = report::breaches_human(&reports);
+        assert!(
+            human.contains("NOTIFY within 72 hours, by 2026-10-08T09:30+02:00"),
+            "{human}"
+        );
+        let n004 = findings(&sources, &analysis)
+            .into_iter()
+            .find(|f| f.1 == "N004")
+            .unwrap();
+        assert!(
+            n004.2
+                .contains("notify the authority by 2026-10-08T09:30+02:00"),
+            "{}",
+            n004.2
+        );
+    }
+}
+
+#[test]
+fn once_every_obligation_is_met_n004_reads_as_done() {
+    let body = breach(
+        "  affects payroll\n  notified-authority 2026-10-06T10:00+02:00\n  notified-subjects 2026-10-07T12:00+02:00",
+    );
+    let (sources, analysis, settings) = analyse(None, &body, "2026-11-22");
+    let found = findings(&sources, &analysis);
+    assert_eq!(
+        found,
+        [(
+            18,
+            "N004".to_string(),
+            "breach `b`: the authority was notified on 2026-10-06T10:00+02:00, within 72 hours; the people affected (`employees`) were informed on 2026-10-07T12:00+02:00".to_string()
+        )]
+    );
+    let reports = report::breaches(&analysis, &sources, &settings);
+    assert!(!reports[0].unmet());
+    let human = report::breaches_human(&reports);
+    assert!(!human.contains("NOTIFY"), "{human}");
+    assert!(!human.contains("INFORM"), "{human}");
+    assert!(
+        human.contains("required within 72 hours, by 2026-10-08T09:30+02:00"),
+        "{human}"
+    );
+    // Late with a reason is met too, and says so.
+    let late = breach(
+        "  affects newsletter\n  notified-authority 2026-10-09T10:00+02:00\n  delay-reason \"weekend\"",
+    );
+    let (sources, analysis, _) = analyse(None, &late, "2026-11-22");
+    let n004 = findings(&sources, &analysis)
+        .into_iter()
+        .find(|f| f.1 == "N004")
+        .unwrap();
+    assert!(n004.2.contains("the authority was notified on 2026-10-09T10:00+02:00, late, with a reason for the delay"), "{}", n004.2);
+}
+
+#[test]
+fn the_verdict_names_the_encryption_condition_that_failed() {
+    let (_, report) = run(&breach("  affects payroll\n  encrypted { intact; backup }"));
+    let gap = "the encryption exception does not apply: `key-safe` is not recorded (it needs the encryption intact, a backup, and the key safe)";
+    assert!(
+        report.assessment.authority.reasons.iter().any(|r| r == gap),
+        "{:?}",
+        report.assessment.authority.reasons
+    );
+    assert!(
+        report
+            .assessment
+            .data_subjects
+            .reasons
+            .iter()
+            .any(|r| r == gap)
+    );
+    let (_, report) = run(&breach("  affects payroll\n  encrypted { intact }"));
+    assert!(
+        report
+            .assessment
+            .authority
+            .reasons
+            .iter()
+            .any(|r| r.contains("`backup` and `key-safe` are not recorded"))
+    );
+    // A complete block lifts both duties, and names no gap.
+    let (_, report) = run(&breach(
+        "  affects payroll\n  encrypted { intact; backup; key-safe }",
+    ));
+    assert!(
+        !report
+            .assessment
+            .authority
+            .reasons
+            .iter()
+            .any(|r| r.contains("does not apply"))
+    );
+}
+
+#[test]
+fn one_person_is_a_person() {
+    let (_, report) = run(&breach("  affects newsletter\n  subjects-affected 1"));
+    let human = report::breaches_human(&[report]);
+    assert!(human.contains("customers (1 person)"), "{human}");
+    assert!(!human.contains("1 people"), "{human}");
+    let (_, report) = run(&breach("  affects newsletter\n  subjects-affected 2"));
+    assert!(report::breaches_human(&[report]).contains("customers (2 people)"));
 }

@@ -1,7 +1,7 @@
 //! Three larger scenarios, each a small multi-file workspace, checked with the stdlib and
 //! `today` = 2026-11-22. Each test asserts the COMPLETE sorted list of `(line, code)` findings per
 //! file (every code, every severity), and that nothing is reported outside those files.
-//! The expected lists were derived from SPEC.md (§4.1–§4.3) first, then compared with the tool.
+//! The expected lists were derived from the rule catalog first, then compared with the tool.
 
 mod support;
 
@@ -160,7 +160,13 @@ fn municipality_with_public_tasks_bsn_and_joint_controller() {
                 &[(1, "N004")],
             ),
             // Public sector with a `dpo` (no A007); every user purpose/subjects/data is used.
-            ("municipality/organisation.lawful", &[]),
+            // R001 twice, at the controller's `rights` statement where the fix belongs: the
+            // consent-based city pass (web, provided data) needs portability and
+            // withdraw-consent, and the controller offers neither.
+            (
+                "municipality/organisation.lawful",
+                &[(10, "R001"), (10, "R001")],
+            ),
             (
                 "municipality/partners.lawful",
                 // D007: the joint controller has no Art. 26 arrangement.
@@ -171,10 +177,6 @@ fn municipality_with_public_tasks_bsn_and_joint_controller() {
                 &[
                     // B006: the parking permits' public task names no law.
                     (14, "B006"),
-                    // R001 twice: the consent-based city pass (web, provided data) needs
-                    // portability and withdraw-consent, and the controller offers neither.
-                    (22, "R001"),
-                    (22, "R001"),
                     // S004: the BSN processed under consent.
                     (29, "S004"),
                 ],

@@ -3,9 +3,10 @@
 //! * `#~ CODE CODE…` at the end of a line: these codes are reported on this line.
 //! * `#~^ CODE` on a line of its own: the code is reported on the line above.
 //! * `#~0 CODE`: a diagnostic without a line (workspace or whole file).
-//! * `#! codes: B001 B002` near the top: compare only these codes (default: all of them).
-//! * `CODE@COL` pins the anchor's column too (1-based, in Unicode scalars); a fixture pins
-//!   columns on every marker or on none.
+//! * `CODE@COL`: every marker pins the anchor's column (1-based, in Unicode scalars).
+//!
+//! Every code a fixture produces is compared: there is no filter (a `#! codes:` line is
+//! rejected), so a fixture also proves that nothing unrelated fires.
 //!
 //! A fixture without a `controller` is checked with a default one (see `support`).
 //! The comparison is exact, so a fixture also proves that nothing else fires.
@@ -17,17 +18,20 @@ use std::path::Path;
 
 #[derive(Debug, Default)]
 struct Expectations {
-    only: Option<Vec<String>>,
-    /// (line, code, column when pinned)
+    /// (line, code, column)
     expected: Vec<(u32, String, Option<u32>)>,
+    /// Problems with the markers themselves.
+    errors: Vec<String>,
 }
 
 fn read_expectations(text: &str) -> Expectations {
     let mut expectations = Expectations::default();
     for (index, line) in text.lines().enumerate() {
         let number = index as u32 + 1;
-        if let Some(rest) = line.trim_start().strip_prefix("#! codes:") {
-            expectations.only = Some(rest.split_whitespace().map(str::to_string).collect());
+        if line.trim_start().starts_with("#! codes:") {
+            expectations.errors.push(format!(
+                "line {number}: `#! codes:` filters are not allowed; list every code the fixture produces"
+            ));
             continue;
         }
         let Some(at) = line.find("#~") else { continue };
@@ -41,8 +45,21 @@ fn read_expectations(text: &str) -> Expectations {
         };
         for code in codes.split_whitespace() {
             let (code, column) = match code.split_once('@') {
-                Some((code, column)) => (code, Some(column.parse().expect("a column number"))),
-                None => (code, None),
+                Some((code, column)) => match column.parse() {
+                    Ok(column) => (code, Some(column)),
+                    Err(_) => {
+                        expectations.errors.push(format!(
+                            "line {number}: `{code}@{column}` has no column number"
+                        ));
+                        (code, None)
+                    }
+                },
+                None => {
+                    expectations.errors.push(format!(
+                        "line {number}: `{code}` pins no column; write `{code}@COL`"
+                    ));
+                    (code, None)
+                }
             };
             expectations
                 .expected
@@ -81,26 +98,13 @@ fn ui_fixtures() {
                 let at = d.location(&sources);
                 (at.line, d.code.to_string(), Some(at.column))
             })
-            .filter(|(_, code, _)| {
-                expectations
-                    .only
-                    .as_ref()
-                    .is_none_or(|only| only.contains(code))
-            })
             .collect();
         actual.sort();
-        // Columns are compared when the fixture pins them: all of its markers, or none.
-        let pins_columns = expectations.expected.iter().any(|e| e.2.is_some());
-        if pins_columns && expectations.expected.iter().any(|e| e.2.is_none()) {
+        for error in &expectations.errors {
             failures.push(format!(
-                "{}: pin a column on every marker or on none",
+                "{}: {error}",
                 path.file_name().unwrap().to_string_lossy()
             ));
-        }
-        if !pins_columns {
-            for entry in &mut actual {
-                entry.2 = None;
-            }
         }
         for d in &analysis.diagnostics {
             if d.help.as_deref().is_none_or(str::is_empty) {
@@ -133,5 +137,30 @@ fn ui_fixtures() {
         "{} of {checked} fixtures failed:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn markers_must_pin_columns_and_filters_are_rejected() {
+    let parsed = read_expectations("#! codes: B001\nactivity a { #~ B001\n}\n#~^ A002@3\n");
+    assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);
+    assert!(parsed.errors[0].contains("`#! codes:` filters are not allowed"));
+    assert!(parsed.errors[1].contains("`B001` pins no column"));
+    assert_eq!(
+        parsed.expected,
+        [
+            (2, "B001".to_string(), None),
+            (3, "A002".to_string(), Some(3))
+        ]
+    );
+    let parsed = read_expectations("activity a { #~ B001@10 A002@10\n#~0 E008@1\n");
+    assert!(parsed.errors.is_empty());
+    assert_eq!(
+        parsed.expected,
+        [
+            (0, "E008".to_string(), Some(1)),
+            (1, "A002".to_string(), Some(10)),
+            (1, "B001".to_string(), Some(10))
+        ]
     );
 }

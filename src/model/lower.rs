@@ -857,6 +857,7 @@ impl Cx<'_> {
 
     fn rights(&mut self, stmt: &Stmt, decl: &ast::Decl) -> Rights {
         let mut rights = Rights {
+            stmt: stmt.key.span,
             block: stmt.span,
             ..Rights::default()
         };
@@ -1565,6 +1566,7 @@ impl Cx<'_> {
             stmt: stmt.span,
             effect: None,
             exception: None,
+            exception_stmt: None,
             safeguards: Vec::new(),
         };
         if let Some(value) = stmt.values().next() {
@@ -1586,7 +1588,10 @@ impl Cx<'_> {
                         "Art. 22(2) exception",
                         DecisionException::WORDS,
                         DecisionException::from_keyword,
-                    )
+                    );
+                    if decision.exception.is_some() {
+                        decision.exception_stmt = Some(inner.span);
+                    }
                 }
                 "safeguards" => decision.safeguards.extend(
                     self.word_list(
@@ -1823,6 +1828,7 @@ impl Cx<'_> {
             contained: None,
             risk: None,
             exception: None,
+            exception_stmt: None,
             disproportionate_effort: false,
             notified_authority: None,
             notified_subjects: None,
@@ -1908,7 +1914,10 @@ impl Cx<'_> {
                         "UAVG exception",
                         BreachException::WORDS,
                         BreachException::from_keyword,
-                    )
+                    );
+                    if b.exception.is_some() {
+                        b.exception_stmt = Some(stmt.span);
+                    }
                 }
                 "disproportionate-effort" => b.disproportionate_effort = self.flag(stmt),
                 "notified-authority" => {

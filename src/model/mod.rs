@@ -101,6 +101,8 @@ pub struct Controller {
 /// A `rights` block (SPEC §3.1), on the controller or overriding it on an activity.
 #[derive(Clone, Debug, Default)]
 pub struct Rights {
+    /// The `rights` key of the statement: where R001 is anchored (the block may span many lines).
+    pub stmt: Span,
     pub block: Span,
     /// Each right's channel and the statement declaring it.
     pub channels: BTreeMap<Right, Stated<String>>,
@@ -275,6 +277,8 @@ pub struct AutomatedDecision {
     pub stmt: Span,
     pub effect: Option<Effect>,
     pub exception: Option<DecisionException>,
+    /// The `exception` statement inside the block (R013's anchor).
+    pub exception_stmt: Option<Span>,
     pub safeguards: Vec<Safeguard>,
 }
 
@@ -343,6 +347,8 @@ pub struct Breach {
     pub contained: Option<String>,
     pub risk: Option<Stated<(Risk, Option<String>)>>,
     pub exception: Option<BreachException>,
+    /// The `exception` statement (N007's anchor).
+    pub exception_stmt: Option<Span>,
     pub disproportionate_effort: bool,
     pub notified_authority: Option<Stated<DateTime>>,
     pub notified_subjects: Option<Stated<DateTime>>,

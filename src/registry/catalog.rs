@@ -1,4 +1,4 @@
-//! The rule catalog: every diagnostic code Lawful can emit (SPEC §4.3, plus `U002`),
+//! The rule catalog: every diagnostic code Lawful can emit (plus `U002`),
 //! in family order, each with its documentation from `docs/rules/CODE.md`.
 
 use super::{Rule, Severity};
@@ -445,6 +445,14 @@ pub(super) static RULES: &[Rule] = &[
         explain: include_str!("../../docs/rules/R012.md"),
     },
     Rule {
+        code: "R013",
+        name: "automated-decision-consent-not-explicit",
+        severity: Severity::Error,
+        article: "GDPR Art. 22(2)(c)",
+        summary: "automated decision relies on explicit consent the basis does not give",
+        explain: include_str!("../../docs/rules/R013.md"),
+    },
+    Rule {
         code: "A001",
         name: "missing-controller-contact",
         severity: Severity::Error,
@@ -563,6 +571,22 @@ pub(super) static RULES: &[Rule] = &[
         article: "GDPR Art. 33(1)",
         summary: "risk declared unlikely despite high-risk indicators",
         explain: include_str!("../../docs/rules/N006.md"),
+    },
+    Rule {
+        code: "N007",
+        name: "dutch-breach-exemption-outside-nl",
+        severity: Severity::Warning,
+        article: "GDPR Art. 23, 34",
+        summary: "Dutch ground not to inform the people, for a controller not established in NL",
+        explain: include_str!("../../docs/rules/N007.md"),
+    },
+    Rule {
+        code: "N008",
+        name: "notified-before-discovery",
+        severity: Severity::Error,
+        article: "GDPR Art. 33, 34",
+        summary: "notification dated before the breach was discovered",
+        explain: include_str!("../../docs/rules/N008.md"),
     },
     Rule {
         code: "U001",

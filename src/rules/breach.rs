@@ -1,13 +1,14 @@
 //! N — personal-data breaches (Art. 33, 34; UAVG art. 41–42; Wft): the notification decision
-//! of SPEC §4.3 "N", shared by `lawful check` (N001–N006) and `lawful breach`.
+//! shared by `lawful check` (N001–N006) and `lawful breach`.
 
 use super::{Context, names};
 use crate::analysis::Settings;
 use crate::diag::Diagnostic;
 use crate::flow::Flow;
 use crate::model::vocab::{BreachException, Risk};
-use crate::model::{Breach, Model};
+use crate::model::{Breach, Encrypted, Model};
 use crate::syntax::ast::Kind;
+use crate::time::DateTime;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -47,9 +48,14 @@ pub struct AuthorityVerdict {
     pub hours_after_discovery: Option<f64>,
     /// The same, exactly, in whole minutes.
     pub minutes_after_discovery: Option<i64>,
-    /// `Some(true)` notified within 72 hours, `Some(false)` late, `None` not notified.
+    /// `Some(true)` notified within 72 hours, `Some(false)` late, `None` not notified (or
+    /// dated before the discovery, which no deadline can judge).
     pub on_time: Option<bool>,
     pub delay_reason: Option<String>,
+    /// The notification is dated before the discovery (N008): the record is wrong.
+    pub before_discovery: bool,
+    /// Required, not notified, and `today` is this many days past the deadline's date.
+    pub overdue_days: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -59,6 +65,8 @@ pub struct SubjectsVerdict {
     /// Art. 34(3)(c): a public communication may replace individual messages.
     pub public_communication_allowed: bool,
     pub notified: Option<String>,
+    /// The notification is dated before the discovery (N008): the record is wrong.
+    pub before_discovery: bool,
 }
 
 pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) -> Assessment {
@@ -134,7 +142,8 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
         && count >= settings.config.large_scale
     {
         indicators.push(format!(
-            "{count} people affected, at or above the large-scale threshold of {}",
+            "{} affected, at or above the large-scale threshold of {}",
+            people(count),
             settings.config.large_scale
         ));
     }
@@ -150,6 +159,7 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
     let encrypted = breach
         .encrypted
         .is_some_and(|e| e.intact && e.backup && e.key_safe);
+    let encryption_gap = breach.encrypted.and_then(encryption_failed);
     let unlikely = breach
         .risk
         .as_ref()
@@ -165,7 +175,9 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
             "a trusted recipient returned or destroyed the data ({recipient})"
         ));
     }
-    if unlikely {
+    // A breach likely to result in a high risk is likely to result in a risk: the controller's
+    // `unlikely` cannot outweigh the indicators (N006 says so).
+    if unlikely && !high_risk {
         authority_reasons.push(
             "the controller assessed that the breach is unlikely to result in a risk".to_string(),
         );
@@ -173,10 +185,26 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
     let authority_required = authority_reasons.is_empty();
     if authority_required {
         authority_reasons.push("no exception applies: a breach must be notified unless it is unlikely to result in a risk (Art. 33(1))".to_string());
+        if unlikely {
+            authority_reasons.push(format!(
+                "the controller's `risk unlikely` does not outweigh the high-risk indicators ({}): a breach likely to result in a high risk is likely to result in a risk",
+                indicators.join("; ")
+            ));
+        }
+        if let Some(gap) = &encryption_gap {
+            authority_reasons.push(gap.clone());
+        }
     }
     let deadline = breach
         .discovered
         .map(|d| d.plus_hours(AUTHORITY_DEADLINE_HOURS));
+    let before =
+        |notified: Option<&crate::model::Stated<DateTime>>| match (breach.discovered, notified) {
+            (Some(discovered), Some(n)) => n.value < discovered,
+            _ => false,
+        };
+    let authority_before = before(breach.notified_authority.as_ref());
+    let subjects_before = before(breach.notified_subjects.as_ref());
     let hours_after = match (breach.discovered, &breach.notified_authority) {
         (Some(discovered), Some(notified)) => {
             Some(discovered.minutes_until(notified.value) as f64 / 60.0)
@@ -184,18 +212,25 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
         _ => None,
     };
     let on_time = match (deadline, &breach.notified_authority) {
-        (Some(deadline), Some(notified)) => Some(notified.value <= deadline),
+        (Some(deadline), Some(notified)) if !authority_before => Some(notified.value <= deadline),
+        _ => None,
+    };
+    let overdue_days = match (deadline, &breach.notified_authority) {
+        (Some(deadline), None) if authority_required => {
+            let days = settings.today.days_since_epoch() - local_date(deadline).days_since_epoch();
+            (days > 0).then_some(days)
+        }
         _ => None,
     };
 
     // Data subjects (Art. 34).
     let mut subject_reasons = Vec::new();
-    let wft = model.controller.as_ref().is_some_and(|c| {
-        c.financial_institution
-            && c.country
-                .as_ref()
-                .is_some_and(|country| country.name == "NL")
-    });
+    let dutch = dutch_controller(model);
+    let wft = dutch
+        && model
+            .controller
+            .as_ref()
+            .is_some_and(|c| c.financial_institution);
     if high_risk {
         if encrypted {
             subject_reasons.push("Art. 34(3)(a): the data was unintelligible to anyone who saw it (encryption exception)".to_string());
@@ -206,7 +241,7 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
         if let Some(contained) = &breach.contained {
             subject_reasons.push(format!("Art. 34(3)(b): measures taken right after the breach remove the high risk ({contained})"));
         }
-        if let Some(exception) = breach.exception {
+        if let Some(exception) = breach.exception.filter(|_| dutch) {
             subject_reasons.push(match exception {
                 BreachException::PublicInterest => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm an important public interest, such as national or public security".to_string(),
                 BreachException::OthersPrivacy => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm the rights and freedoms of others, such as their privacy".to_string(),
@@ -222,6 +257,9 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
             "the breach is likely to result in a high risk: {}",
             indicators.join("; ")
         ));
+        if let Some(gap) = &encryption_gap {
+            subject_reasons.push(gap.clone());
+        }
     } else if !high_risk {
         subject_reasons.push(
             "no high-risk indicator is present, so the people need not be informed (Art. 34(1))"
@@ -255,6 +293,8 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
             },
             on_time,
             delay_reason: breach.delay_reason.clone(),
+            before_discovery: authority_before,
+            overdue_days,
         },
         data_subjects: SubjectsVerdict {
             required: subjects_required,
@@ -264,7 +304,63 @@ pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) 
                 .notified_subjects
                 .as_ref()
                 .map(|n| n.value.to_string()),
+            before_discovery: subjects_before,
         },
+    }
+}
+
+/// Whether the controller is established in the Netherlands: the Dutch UAVG and Wft grounds
+/// not to inform the people concerned count only then.
+pub fn dutch_controller(model: &Model) -> bool {
+    model
+        .controller
+        .as_ref()
+        .and_then(|c| c.country.as_ref())
+        .is_some_and(|country| country.name == "NL")
+}
+
+/// Which of the three conditions of the encryption exception is not recorded, as a reason.
+fn encryption_failed(encrypted: Encrypted) -> Option<String> {
+    let missing: Vec<&str> = [
+        ("intact", encrypted.intact),
+        ("backup", encrypted.backup),
+        ("key-safe", encrypted.key_safe),
+    ]
+    .into_iter()
+    .filter(|(_, held)| !held)
+    .map(|(flag, _)| flag)
+    .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "the encryption exception does not apply: {} {} not recorded (it needs the encryption intact, a backup, and the key safe)",
+        names(missing.iter().copied()),
+        if missing.len() == 1 { "is" } else { "are" }
+    ))
+}
+
+/// The calendar date of a moment, in the offset it was written in.
+fn local_date(moment: DateTime) -> crate::time::Date {
+    let local = moment.utc_minutes + i64::from(moment.offset_minutes);
+    crate::time::Date::from_days_since_epoch(local.div_euclid(1440))
+}
+
+/// "1 person", "312 people".
+pub fn people(count: u64) -> String {
+    if count == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{count} people")
+    }
+}
+
+/// "1 day", "3 days".
+pub fn days(count: i64) -> String {
+    if count == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{count} days")
     }
 }
 
@@ -301,14 +397,43 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        dutch_ground_elsewhere(cx.model, breach, &assessment, out);
         if breach.discovered.is_none() {
             continue; // E007 already; no deadline can be computed.
         }
+        for (notified, who) in [
+            (&breach.notified_authority, "authority"),
+            (&breach.notified_subjects, "people affected"),
+        ] {
+            if let (Some(notified), Some(discovered)) = (notified, breach.discovered)
+                && notified.value < discovered
+            {
+                out.push(
+                    Diagnostic::new("N008", notified.stmt, format!("the {who} cannot have been notified at {}, before the breach was discovered at {discovered}", notified.value))
+                        .with_note("a notification follows the discovery; one of the two dates is wrong, and no deadline can be judged from them")
+                        .with_help("correct `discovered` or this date"),
+                );
+            }
+        }
         if assessment.authority.required && breach.notified_authority.is_none() {
+            let deadline = assessment.authority.deadline.clone().unwrap_or_default();
+            let (note, help) = match assessment.authority.overdue_days {
+                Some(overdue) => (
+                    format!(
+                        "the deadline, {deadline} (72 hours after discovery), passed {} ago",
+                        days(overdue)
+                    ),
+                    "notify the authority now (in NL: the AP's data-breach desk), give the reasons for the delay, and add `notified-authority <date-time>` and `delay-reason \"…\"`",
+                ),
+                None => (
+                    format!("deadline: {deadline} (72 hours after discovery)"),
+                    "notify the authority (in NL: the AP's data-breach desk) and add `notified-authority <date-time>`",
+                ),
+            };
             out.push(
                 Diagnostic::new("N001", breach.header.name_span, format!("breach `{name}` must be notified to the supervisory authority, and no notification is recorded"))
-                    .with_note(format!("deadline: {} (72 hours after discovery)", assessment.authority.deadline.clone().unwrap_or_default()))
-                    .with_help("notify the authority (in NL: the AP's data-breach desk) and add `notified-authority <date-time>`"),
+                    .with_note(note)
+                    .with_help(help),
             );
         }
         if let (Some(notified), Some(false)) =
@@ -337,15 +462,67 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// N004: the verdict itself, shown on the breach so the editor displays it.
-fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
-    let authority = if assessment.authority.required {
-        format!(
-            "notify the authority by {}",
-            assessment.authority.deadline.clone().unwrap_or_default()
-        )
+/// N007: a controller not established in NL relies on a Dutch ground not to inform the people.
+fn dutch_ground_elsewhere(
+    model: &Model,
+    breach: &Breach,
+    assessment: &Assessment,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(controller) = &model.controller else {
+        return;
+    };
+    if dutch_controller(model) {
+        return;
+    }
+    let country = controller
+        .country
+        .as_ref()
+        .map_or(String::new(), |c| format!(" (`{}`)", c.name));
+    let ground = if breach.exception.is_some() {
+        Some("an `exception` under UAVG art. 41")
+    } else if controller.financial_institution && assessment.data_subjects.required {
+        Some("the `financial-institution` exemption of UAVG art. 42 and the Wft")
     } else {
-        "the authority need not be notified".to_string()
+        None
+    };
+    let Some(ground) = ground else {
+        return;
+    };
+    let anchor = breach.exception_stmt.unwrap_or(breach.header.name_span);
+    out.push(
+        Diagnostic::new("N007", anchor, format!("breach `{}` relies on {ground}, a Dutch ground that does not apply to controller `{}`{country}, which is not established in the Netherlands", breach.header.name, controller.header.name))
+            .with_note("GDPR Art. 23 lets each member state restrict the duty to inform the people concerned; the Dutch grounds bind only controllers established in the Netherlands, so the verdict ignores them")
+            .with_help("inform the people affected under Art. 34, or record the ground your own member state's law provides in the breach register"),
+    );
+}
+
+/// N004: the verdict itself, shown on the breach so the editor displays it. Once an
+/// obligation is recorded as met, it reads as done, not as a to-do.
+fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
+    let authority = &assessment.authority;
+    let deadline = authority.deadline.clone().unwrap_or_default();
+    let authority = match (&authority.notified, authority.required) {
+        (Some(when), true) if authority.before_discovery => {
+            format!("the authority notification ({when}) is dated before the discovery")
+        }
+        (Some(when), true) if authority.on_time == Some(true) => {
+            format!("the authority was notified on {when}, within 72 hours")
+        }
+        (Some(when), true) if authority.delay_reason.is_some() => {
+            format!("the authority was notified on {when}, late, with a reason for the delay")
+        }
+        (Some(when), true) => {
+            format!("the authority was notified on {when}, late, without a reason for the delay")
+        }
+        (None, true) => match authority.overdue_days {
+            Some(overdue) => format!(
+                "notify the authority now: the deadline {deadline} passed {} ago, so a `delay-reason` is needed",
+                days(overdue)
+            ),
+            None => format!("notify the authority by {deadline}"),
+        },
+        (_, false) => "the authority need not be notified".to_string(),
     };
     let people = if assessment.affected_subjects.is_empty() {
         String::new()
@@ -359,6 +536,17 @@ fn verdict(assessment: &Assessment, breach: &Breach) -> Diagnostic {
         assessment.data_subjects.required,
         assessment.data_subjects.public_communication_allowed,
     ) {
+        (true, _) if assessment.data_subjects.before_discovery => {
+            "the notification of the people affected is dated before the discovery".to_string()
+        }
+        (true, _) if assessment.data_subjects.notified.is_some() => format!(
+            "the people affected{people} were informed on {}",
+            assessment
+                .data_subjects
+                .notified
+                .clone()
+                .unwrap_or_default()
+        ),
         (true, true) => {
             format!("inform the people affected{people}; a public communication may do")
         }

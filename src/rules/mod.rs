@@ -1,4 +1,4 @@
-//! The compliance rules (SPEC §4.3), one module per family. Each rule reads the model and
+//! The compliance rules, one module per family. Each rule reads the model and
 //! the data-flow graph and pushes diagnostics; none prints or formats for an output.
 
 mod accountability;

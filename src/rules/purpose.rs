@@ -65,6 +65,9 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
     if basis_justifies || kind_justifies || activity.reuses.is_empty() {
         return;
     }
+    // One finding per `reuses` statement: every unjustified origin whose data first arrives
+    // through it (statements in source order, origins in source order).
+    let mut by_statement: Vec<(crate::source::Span, Vec<usize>)> = Vec::new();
     for (a, origin) in cx.flow.origins(model, b) {
         let source = &model.activities[a];
         let Some(source_purpose_ref) = &source.purpose else {
@@ -87,28 +90,69 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
         if listed {
             continue;
         }
-        let reuse = &activity.reuses[origin.first_reuse];
-        let via = if reuse.activity.name == source.header.name {
-            String::new()
-        } else {
-            format!(" (by way of `{}`)", reuse.activity.name)
+        let stmt = activity.reuses[origin.first_reuse].stmt;
+        match by_statement.iter_mut().find(|(s, _)| *s == stmt) {
+            Some((_, origins)) => origins.push(a),
+            None => by_statement.push((stmt, vec![a])),
+        }
+    }
+    by_statement.sort_by_key(|(stmt, _)| (stmt.file, stmt.start));
+    for (stmt, mut origins) in by_statement {
+        origins.sort_by_key(|a| {
+            let span = model.activities[*a].header.name_span;
+            (span.file, span.start)
+        });
+        let described: Vec<String> = origins
+            .iter()
+            .take(NAMED)
+            .map(|a| {
+                let source = &model.activities[*a];
+                let purpose = source.purpose.as_ref().map_or("", |p| p.name.as_str());
+                format!("`{}` (for `{purpose}`)", source.header.name)
+            })
+            .collect();
+        let mut listed = match described.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
         };
-        out.push(
-            Diagnostic::new(
-                "P001",
-                reuse.stmt,
-                format!(
-                    "`{}` reuses data collected by `{}` for `{}`{via}, a different purpose than `{}`",
-                    activity.header.name, source.header.name, source_purpose_ref.name, purpose_ref.name
-                ),
-            )
-            .with_related(source.header.name_span, "the data comes from this activity")
-            .with_related(source_purpose_ref.span, "the purpose it was collected for")
-            .with_note("Art. 5(1)(b) and 6(4): further processing must be compatible with the purpose of collection, judged on the link, context, nature, consequences and safeguards")
-            .with_help("add a `compatible { link … context … nature … consequences … expectations … safeguards … }` block to this `reuses`, list the purposes in `compatible-with`, or give the activity its own consent or legal obligation"),
-        );
+        if origins.len() > NAMED {
+            listed = format!(
+                "{}, and {} more",
+                described.join(", "),
+                origins.len() - NAMED
+            );
+        }
+        let noun = if origins.len() == 1 {
+            "an activity"
+        } else {
+            "activities"
+        };
+        let mut diagnostic = Diagnostic::new(
+            "P001",
+            stmt,
+            format!(
+                "`{}` reuses data collected by {noun} with a different purpose than `{}`: {listed}",
+                activity.header.name, purpose_ref.name
+            ),
+        )
+        .with_note("Art. 5(1)(b) and 6(4): further processing must be compatible with the purpose of collection, judged on the link, context, nature, consequences and safeguards")
+        .with_help("add a `compatible { link … context … nature … consequences … expectations … safeguards … }` block to this `reuses`, list the purposes in `compatible-with`, or give the activity its own consent or legal obligation");
+        for a in origins.iter().take(LABELLED) {
+            let source = &model.activities[*a];
+            let purpose = source.purpose.as_ref().map_or("", |p| p.name.as_str());
+            diagnostic = diagnostic.with_related(
+                source.header.name_span,
+                format!("the data was collected here, for `{purpose}`"),
+            );
+        }
+        out.push(diagnostic);
     }
 }
+
+/// How many origins a P001 message names, and how many get a related label.
+const NAMED: usize = 5;
+const LABELLED: usize = 20;
 
 /// P002: an Art. 6(4) assessment that skips a factor.
 fn incomplete_assessment(compatible: &Compatible, out: &mut Vec<Diagnostic>) {

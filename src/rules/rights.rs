@@ -1,14 +1,16 @@
-//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity (SPEC §4.2).
+//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity.
 
 use super::Context;
+use super::names;
 use crate::diag::Diagnostic;
 use crate::flow;
-use crate::model::vocab::{BasisKind, DataOrigin, Effect, PurposeKind, Right, Safeguard};
+use crate::model::vocab::{
+    BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard,
+};
 use crate::model::{Activity, Model, Rights};
-use crate::time::{Duration, Unit};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The rights that apply to an activity (SPEC §4.2).
+/// The rights that apply to an activity.
 pub fn applicable(
     model: &Model,
     holdings: &BTreeSet<String>,
@@ -60,6 +62,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(rights) = controller_rights {
         block_rules(rights, None, out);
     }
+    // R001 is reported once per right, where the fix belongs (the controller's `rights`),
+    // naming the activities that need it: one missing block is one finding per right.
+    let mut needed: BTreeMap<Right, Vec<&Activity>> = BTreeMap::new();
     for (a, activity) in model.activities.iter().enumerate() {
         if activity.header.from_stdlib {
             continue;
@@ -74,25 +79,99 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .is_some_and(|r| r.channels.contains_key(right))
                 || controller_rights.is_some_and(|r| r.channels.contains_key(right));
-            if !has_channel {
-                out.push(
-                    Diagnostic::new("R001", activity.header.name_span, format!("no channel for the right of {} for activity `{}`", describe(*right), activity.header.name))
-                        .with_note(why(*right))
-                        .with_help(format!("add `{} \"<how to exercise it>\"` to the controller's `rights` block (or the activity's)", right.keyword())),
-                );
+            // A declaration with a syntax error may have lost its `rights` or `basis`: its
+            // E001 is the one finding, not an R001 at the controller.
+            if !has_channel && !activity.header.recovered {
+                needed.entry(*right).or_default().push(activity);
             }
         }
         if let Some(rights) = &activity.rights {
             for (right, stated) in &rights.channels {
                 if !applicable.contains(right) {
                     out.push(
-                        Diagnostic::new("R007", stated.stmt, format!("the right of {} does not apply to activity `{}`", describe(*right), activity.header.name))
-                            .with_help("remove this channel, or check the activity's basis and purpose (SPEC §4.2)"),
+                        Diagnostic::new(
+                            "R007",
+                            stated.stmt,
+                            format!(
+                                "the right of {} does not apply to activity `{}`",
+                                describe(*right),
+                                activity.header.name
+                            ),
+                        )
+                        .with_help(
+                            "remove this channel, or check the activity's basis and purpose",
+                        ),
                     );
                 }
             }
         }
         automated_decisions(model, &cx.flow.holdings[a], activity, out);
+    }
+    missing_channels(model, needed, out);
+}
+
+/// How many activities an R001 message names, and how many get a related label.
+const NAMED: usize = 5;
+const LABELLED: usize = 20;
+
+/// R001: one finding per right without a channel, at the controller's `rights` statement
+/// (else the controller), naming the activities that need it. Without a controller (E008)
+/// there is no place for the fix, and nothing is reported.
+fn missing_channels(
+    model: &Model,
+    needed: BTreeMap<Right, Vec<&Activity>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(controller) = &model.controller else {
+        return;
+    };
+    let block = controller.rights.as_ref();
+    let anchor = block.map_or(controller.header.name_span, |r| r.stmt);
+    for (right, mut activities) in needed {
+        activities.sort_by_key(|a| (a.header.name_span.file, a.header.name_span.start));
+        let count = activities.len();
+        let mut named = names(
+            activities
+                .iter()
+                .take(NAMED)
+                .map(|a| a.header.name.as_str()),
+        );
+        if count > NAMED {
+            named = format!(
+                "{}, and {} more",
+                named.replacen(" and ", ", ", 1),
+                count - NAMED
+            );
+        }
+        let activity_word = if count == 1 { "activity" } else { "activities" };
+        let help = match block {
+            Some(_) => format!(
+                "add `{} \"<how to exercise it>\"` to the controller's `rights` block (or to each activity's own `rights`)",
+                right.keyword()
+            ),
+            None => format!(
+                "add `rights {{ {} \"<how to exercise it>\" }}` to controller `{}`",
+                right.keyword(),
+                controller.header.name
+            ),
+        };
+        let mut diagnostic = Diagnostic::new(
+            "R001",
+            anchor,
+            format!(
+                "no channel for the right of {}, which applies to {count} {activity_word}: {named}",
+                describe(right)
+            ),
+        )
+        .with_note(why(right))
+        .with_help(help);
+        for activity in activities.iter().take(LABELLED) {
+            diagnostic = diagnostic.with_related(
+                activity.header.name_span,
+                format!("the right of {} applies to this activity", describe(right)),
+            );
+        }
+        out.push(diagnostic);
     }
 }
 
@@ -107,28 +186,21 @@ fn block_rules(rights: &Rights, fallback: Option<&Rights>, out: &mut Vec<Diagnos
             );
         }
     }
-    let one_month = Duration {
-        count: 1,
-        unit: Unit::Month,
-    };
-    let two_months = Duration {
-        count: 2,
-        unit: Unit::Month,
-    };
+    // A calendar month may have 31 days and two may have 62: only longer is too long.
     if let Some(response) = &rights.response
-        && response.value.hours() > one_month.hours()
+        && response.value.hours() > 31 * 24
     {
         out.push(
-                Diagnostic::new("R003", response.stmt, format!("a response time of {} is longer than one month", response.value))
-                    .with_note("Art. 12(3): requests must be answered without undue delay and at the latest within one month")
+                Diagnostic::new("R003", response.stmt, format!("a response time of {} is longer than one month (more than 31 days)", response.value))
+                    .with_note("Art. 12(3): requests must be answered without undue delay and at the latest within one month of receipt")
                     .with_help("set `response 1 month` or shorter; for complex requests use `extension`"),
             );
     }
     if let Some(extension) = &rights.extension
-        && extension.value.hours() > two_months.hours()
+        && extension.value.hours() > 62 * 24
     {
         out.push(
-                Diagnostic::new("R004", extension.stmt, format!("an extension of {} is longer than two months", extension.value))
+                Diagnostic::new("R004", extension.stmt, format!("an extension of {} is longer than two months (more than 62 days)", extension.value))
                     .with_note("Art. 12(3): the period may be extended by two further months where necessary, and the person must be told within the first month")
                     .with_help("set `extension 2 months` or shorter"),
             );
@@ -170,6 +242,20 @@ fn automated_decisions(
     let Some(decision) = &activity.automated_decision else {
         return;
     };
+    let explicit_consent = activity
+        .basis
+        .as_ref()
+        .is_some_and(|b| b.kind == BasisKind::Consent && b.explicit);
+    if decision.exception == Some(DecisionException::ExplicitConsent)
+        && !explicit_consent
+        && let Some(stmt) = decision.exception_stmt
+    {
+        out.push(
+            Diagnostic::new("R013", stmt, format!("the automated decision relies on explicit consent, but activity `{}` is not based on explicit consent", activity.header.name))
+                .with_note("Art. 22(2)(c): the explicit-consent exception holds only when the person gave explicit consent to the decision; the activity's own basis must be that consent")
+                .with_help("base the activity on `basis consent { explicit … }`, or name the exception that really applies (`contract` or `law`)"),
+        );
+    }
     if !significant(decision.effect) {
         return;
     }
@@ -197,10 +283,6 @@ fn automated_decisions(
         .filter_map(|d| model.data_category(d))
         .any(|d| d.special.is_some());
     if special {
-        let explicit_consent = activity
-            .basis
-            .as_ref()
-            .is_some_and(|b| b.kind == BasisKind::Consent && b.explicit);
         let public_interest = activity
             .exception
             .as_ref()

@@ -1,5 +1,5 @@
 //! Structural checks that need the data-flow facts: the `data` of a `recipient` or `reuses`
-//! block must be a subset of what the activity holds (SPEC §4.1; E003).
+//! block must be a subset of what the activity holds (E003).
 
 use super::{Context, names};
 use crate::diag::Diagnostic;

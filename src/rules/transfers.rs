@@ -15,7 +15,7 @@ enum Destination<'m> {
     Unknown,
     /// Inside the EEA.
     Eea,
-    /// The controller's own country: never a transfer (SPEC §4.1).
+    /// The controller's own country: never a transfer.
     OwnCountry,
     /// A third country with an adequacy decision covering this recipient.
     Adequate,
@@ -66,8 +66,8 @@ fn destination<'m>(
     }
 }
 
-/// Parties whose `transfer` is what protects a system they host (SPEC §4.1 lets a host's
-/// transfer protect the system): such a transfer is needed even when the host itself is in the EEA.
+/// Parties whose `transfer` is what protects a system they host (a host's transfer may
+/// protect the system): such a transfer is needed even when the host itself is in the EEA.
 fn hosts_whose_transfer_protects_a_system(cx: &Context<'_>) -> Vec<usize> {
     let model = cx.model;
     let mut relied_on = Vec::new();
@@ -109,8 +109,19 @@ fn certifications(party: &Party) -> Vec<&str> {
     party.certified.iter().map(|c| c.value.as_str()).collect()
 }
 
+/// A destination that needs a transfer tool (Art. 46): a non-adequate third country.
+fn needs_tool(dest: &Destination<'_>) -> bool {
+    matches!(
+        dest,
+        Destination::PartialNotMet { .. } | Destination::NotAdequate
+    )
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
+    // The `transfer` statements that protect an edge into a non-adequate third country: only
+    // those are relied on, so only those need a transfer impact assessment (T003).
+    let mut relied: Vec<&Transfer> = Vec::new();
     // Edges into parties from recipient statements: one finding per statement.
     for activity in model.activities.iter().filter(|a| !a.header.from_stdlib) {
         // `recipient a, b` is one statement: at most one finding for it.
@@ -129,6 +140,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 &certifications(party),
             );
             let protected = recipient.transfer.is_some() || party.transfer.is_some();
+            if needs_tool(&dest)
+                && let Some(transfer) = recipient.transfer.as_ref().or(party.transfer.as_ref())
+            {
+                relied.push(transfer);
+            }
             if !reported.contains(&recipient.stmt)
                 && unprotected(
                     model,
@@ -163,7 +179,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|h| model.party(&h.value.name));
         let certified = host.map(certifications).unwrap_or_default();
-        // SPEC §4.1: the system's location (default: its host's country), and the host itself,
+        // The system's location (default: its host's country), and the host itself,
         // which receives all data stored.
         let mut destinations: Vec<&crate::model::Ref> = Vec::new();
         if let Some(location) = &system.location {
@@ -199,6 +215,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && let Some((dest, country)) = needs_transfer
         {
             let protected = system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
+            if let Some(transfer) = system
+                .transfer
+                .as_ref()
+                .or(host.and_then(|h| h.transfer.as_ref()))
+            {
+                relied.push(transfer);
+            }
             unprotected(
                 model,
                 dest,
@@ -266,6 +289,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     &country.name,
                     &certifications(subprocessor),
                 );
+                if needs_tool(&dest)
+                    && let Some(transfer) = &subprocessor.transfer
+                {
+                    relied.push(transfer);
+                }
                 unprotected(
                     model,
                     &dest,
@@ -281,14 +309,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Every transfer statement: SCCs and ad-hoc clauses need a transfer impact assessment.
-    let transfers = model
-        .activities
-        .iter()
-        .flat_map(|a| a.recipients.iter().filter_map(|r| r.transfer.as_ref()))
-        .chain(model.parties.iter().filter_map(|p| p.transfer.as_ref()))
-        .chain(model.systems.iter().filter_map(|s| s.transfer.as_ref()));
-    for transfer in transfers {
+    // SCCs and ad-hoc clauses that protect a needed transfer need a transfer impact assessment;
+    // one finding per statement, however many edges it protects.
+    relied.sort_by_key(|t| (t.stmt.file, t.stmt.start));
+    relied.dedup_by_key(|t| t.stmt);
+    for transfer in relied {
         if matches!(transfer.mechanism, Mechanism::Scc | Mechanism::AdhocClauses)
             && transfer.tia.is_none()
         {

@@ -6,8 +6,22 @@ use lawful::source::{Origin, Sources};
 use lawful::time::Date;
 use lawful::{Analysis, Settings, analyze, stdlib};
 
-/// The controller added to snippets that declare none (explain examples, fixtures).
-pub const DEFAULT_CONTROLLER: &str = "controller example \"Example B.V.\" { country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\" }\n";
+/// The controller added to snippets that declare none (explain examples, fixtures): complete,
+/// with a channel for every right, identity verification and security measures, so a snippet's
+/// findings are about the snippet. Declare a `controller` in the snippet to test the controller.
+pub const DEFAULT_CONTROLLER: &str = "controller example \"Example B.V.\" {
+  country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\"
+  dpo \"dpo@example.nl\"
+  measures access-control, encryption, https, logging
+  rights {
+    access \"privacy@example.nl\"; rectification \"privacy@example.nl\"; erasure \"privacy@example.nl\"
+    restriction \"privacy@example.nl\"; objection \"privacy@example.nl\"
+    withdraw-consent \"privacy@example.nl\"; human-intervention \"privacy@example.nl\"
+    portability \"privacy@example.nl\" { format json, csv }
+    verify-identity \"reply from the e-mail address on file\"
+  }
+}
+";
 
 pub fn today() -> Date {
     Date::parse("2026-11-22").unwrap()
