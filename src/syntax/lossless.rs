@@ -1,0 +1,442 @@
+//! Lossless syntax: every byte of a file is a token, and the tree plus the trivia between its
+//! tokens prints the file back exactly.
+//!
+//! The pest tree ([`super::ast`]) keeps declarations, statements and values with their spans
+//! but drops comments, blank lines and separators. [`Tokens`] is the side table beside it: a
+//! hand-written, linear lexer splits the text into tokens whose concatenation is the input,
+//! and [`print`] walks the tree, emitting each node's tokens from the tree and every gap
+//! between them from the table. Tokens in a gap that are not trivia are what a syntax error
+//! swallowed; [`Printed::skipped`] lists them (empty for a file without E001).
+//! The formatter (`crate::fmt`) reads the same table to keep comments and blank lines.
+
+use super::ast::{Block, Decl, Stmt};
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A run of blanks: spaces, tabs, byte-order marks.
+    Space,
+    /// One line end: `\n`, `\r\n` or `\r`.
+    Newline,
+    /// `#` up to the end of its line (the line end excluded).
+    Comment,
+    /// `;`, a statement separator.
+    Semicolon,
+    /// `,`, between the items of a list; a line ending with it continues.
+    Comma,
+    OpenBrace,
+    CloseBrace,
+    /// An identifier: kinds, names, keys, words, units.
+    Word,
+    /// Starts with a digit: numbers, dates, date-times (a duration is a number and a word).
+    Number,
+    /// `"…"` or `"""…"""`, escapes kept as written; also an unclosed one.
+    Str,
+    /// Any other character.
+    Unknown,
+}
+
+impl TokenKind {
+    /// Trivia: what the tree does not hold and the printer takes from the table.
+    pub fn is_trivia(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Space
+                | TokenKind::Newline
+                | TokenKind::Comment
+                | TokenKind::Semicolon
+                | TokenKind::Comma
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Token {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The token table of one file: ordered, contiguous, covering the text exactly.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    pub tokens: Vec<Token>,
+}
+
+impl Tokens {
+    /// Lexes `text` in one linear pass. Never fails: every byte lands in some token.
+    pub fn new(text: &str) -> Tokens {
+        Tokens { tokens: lex(text) }
+    }
+
+    /// Index of the first token starting at or after `offset` (binary search).
+    pub fn index_at(&self, offset: usize) -> usize {
+        self.tokens.partition_point(|t| (t.start as usize) < offset)
+    }
+
+    /// Whether `offset` is the start of a token or the end of the text.
+    pub fn is_boundary(&self, offset: usize) -> bool {
+        let i = self.index_at(offset);
+        match self.tokens.get(i) {
+            Some(token) => token.start as usize == offset,
+            None => self.tokens.last().is_none_or(|t| t.end as usize == offset),
+        }
+    }
+
+    /// The tokens lying wholly inside `from..to`.
+    pub fn between(&self, from: usize, to: usize) -> &[Token] {
+        let start = self.index_at(from);
+        let end = self.index_at(to).max(start);
+        let end = (start..end)
+            .rev()
+            .find(|&i| self.tokens[i].end as usize <= to)
+            .map_or(start, |i| i + 1);
+        &self.tokens[start..end]
+    }
+
+    /// Every comment's text, in order, without trailing blanks.
+    pub fn comments<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Comment)
+            .map(|t| text[t.range()].trim_end())
+            .collect()
+    }
+}
+
+fn is_ident_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The lexer: one pass, each byte looked at a bounded number of times.
+fn lex(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let kind = match bytes[i] {
+            b'\n' => {
+                i += 1;
+                TokenKind::Newline
+            }
+            b'\r' => {
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                TokenKind::Newline
+            }
+            b' ' | b'\t' => {
+                i = blanks_end(text, i);
+                TokenKind::Space
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                TokenKind::Comment
+            }
+            b';' => {
+                i += 1;
+                TokenKind::Semicolon
+            }
+            b',' => {
+                i += 1;
+                TokenKind::Comma
+            }
+            b'{' => {
+                i += 1;
+                TokenKind::OpenBrace
+            }
+            b'}' => {
+                i += 1;
+                TokenKind::CloseBrace
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 3).min(bytes.len());
+                TokenKind::Str
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    let escaped =
+                        bytes[i] == b'\\' && !matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+                    i += if escaped { 2 } else { 1 };
+                }
+                if bytes.get(i) == Some(&b'"') {
+                    i += 1;
+                }
+                TokenKind::Str
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                while i < bytes.len() && is_ident_char(bytes[i]) {
+                    i += 1;
+                }
+                TokenKind::Word
+            }
+            b if b.is_ascii_digit() => {
+                while i < bytes.len()
+                    && (is_ident_char(bytes[i]) || matches!(bytes[i], b':' | b'+'))
+                {
+                    i += 1;
+                }
+                TokenKind::Number
+            }
+            _ if text[i..].starts_with('\u{FEFF}') => {
+                i = blanks_end(text, i);
+                TokenKind::Space
+            }
+            _ => {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                TokenKind::Unknown
+            }
+        };
+        // An escape can step over the end of the text, or into a multi-byte character.
+        i = i.min(bytes.len());
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        tokens.push(Token {
+            kind,
+            start: offset(start),
+            end: offset(i),
+        });
+    }
+    tokens
+}
+
+fn blanks_end(text: &str, mut i: usize) -> usize {
+    loop {
+        let rest = &text[i..];
+        if rest.starts_with([' ', '\t']) {
+            i += 1;
+        } else if rest.starts_with('\u{FEFF}') {
+            i += '\u{FEFF}'.len_utf8();
+        } else {
+            return i;
+        }
+    }
+}
+
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The file printed back from its tree and token table.
+#[derive(Debug, Default)]
+pub struct Printed {
+    pub text: String,
+    /// Significant tokens no tree node holds: what syntax errors swallowed.
+    pub skipped: Vec<Range<usize>>,
+}
+
+/// Why the tree and the table disagree: a node's span does not start or end at a token
+/// boundary, or the nodes are out of order. A bug, never the user's input.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Misaligned {
+    pub at: usize,
+    pub what: &'static str,
+}
+
+/// Prints the tree back: each node's tokens (keywords, names and keys from the tree, literals
+/// as written at the node's span) and the table's tokens in every gap between them.
+pub fn print(text: &str, decls: &[Decl], tokens: &Tokens) -> Result<Printed, Misaligned> {
+    let mut printer = Printer {
+        text,
+        tokens,
+        at: 0,
+        out: Printed::default(),
+    };
+    for decl in decls {
+        printer.decl(decl)?;
+    }
+    printer.gap_to(text.len(), "the end of the file")?;
+    Ok(printer.out)
+}
+
+struct Printer<'a> {
+    text: &'a str,
+    tokens: &'a Tokens,
+    at: usize,
+    out: Printed,
+}
+
+impl Printer<'_> {
+    fn gap_to(&mut self, to: usize, what: &'static str) -> Result<(), Misaligned> {
+        if to < self.at || !self.tokens.is_boundary(to) {
+            return Err(Misaligned { at: to, what });
+        }
+        for token in self.tokens.between(self.at, to) {
+            if !token.kind.is_trivia() {
+                self.out.skipped.push(token.range());
+            }
+            self.out.text.push_str(&self.text[token.range()]);
+        }
+        self.at = to;
+        Ok(())
+    }
+
+    /// A node's token(s): `written` comes from the tree and must be what the span holds.
+    fn node(
+        &mut self,
+        span: Range<usize>,
+        written: &str,
+        what: &'static str,
+    ) -> Result<(), Misaligned> {
+        self.gap_to(span.start, what)?;
+        if !self.tokens.is_boundary(span.end) || self.text.get(span.clone()) != Some(written) {
+            return Err(Misaligned {
+                at: span.start,
+                what,
+            });
+        }
+        self.out.text.push_str(written);
+        self.at = span.end;
+        Ok(())
+    }
+
+    fn raw(&mut self, span: Range<usize>, what: &'static str) -> Result<(), Misaligned> {
+        let written = self.text.get(span.clone()).ok_or(Misaligned {
+            at: span.start,
+            what,
+        })?;
+        self.node(span, written, what)
+    }
+
+    fn decl(&mut self, decl: &Decl) -> Result<(), Misaligned> {
+        let start = decl.span.start as usize;
+        let keyword = decl.kind.keyword();
+        self.node(start..start + keyword.len(), keyword, "a declaration kind")?;
+        self.node(
+            decl.name.span.range(),
+            &decl.name.text,
+            "a declaration name",
+        )?;
+        if let Some((_, span)) = &decl.title {
+            self.raw(span.range(), "a title")?;
+        }
+        self.block(&decl.body)
+    }
+
+    fn block(&mut self, block: &Block) -> Result<(), Misaligned> {
+        let span = block.span.range();
+        if self.text.as_bytes().get(span.start) != Some(&b'{') {
+            // A declaration whose header broke has no block of its own.
+            return Ok(());
+        }
+        self.node(span.start..span.start + 1, "{", "an opening brace")?;
+        for stmt in &block.stmts {
+            self.stmt(stmt)?;
+        }
+        if let Some(close) = closing_brace(self.text, block) {
+            self.node(close..close + 1, "}", "a closing brace")?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> Result<(), Misaligned> {
+        self.node(stmt.key.span.range(), &stmt.key.text, "a key")?;
+        for value in stmt.values() {
+            match &value.kind {
+                super::ast::ValueKind::Word(word) => {
+                    self.node(value.span.range(), word, "a word")?
+                }
+                _ => self.raw(value.span.range(), "a value")?,
+            }
+        }
+        if let Some(block) = &stmt.block {
+            self.block(block)?;
+        }
+        Ok(())
+    }
+}
+
+/// The offset of a block's own `}`, or `None` for a block that was never closed (its span then
+/// ends where the next declaration or the end of the file starts, or at a nested block's `}`).
+pub fn closing_brace(text: &str, block: &Block) -> Option<usize> {
+    let end = block.span.end as usize;
+    let last_stmt_end = block.stmts.last().map_or(0, |s| s.span.end as usize);
+    let close = end.checked_sub(1)?;
+    (close > block.span.start as usize
+        && text.as_bytes().get(close) == Some(&b'}')
+        && last_stmt_end <= close)
+        .then_some(close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        Tokens::new(text)
+            .tokens
+            .iter()
+            .map(|t| (t.kind, &text[t.range()]))
+            .collect()
+    }
+
+    #[test]
+    fn lexes_every_kind_of_token() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("data a, b; # c\r\n x {\"s\\\"\" 2 years}\t2026-10-05T09:30+02:00 @"),
+            vec![
+                (Word, "data"),
+                (Space, " "),
+                (Word, "a"),
+                (Comma, ","),
+                (Space, " "),
+                (Word, "b"),
+                (Semicolon, ";"),
+                (Space, " "),
+                (Comment, "# c"),
+                (Newline, "\r\n"),
+                (Space, " "),
+                (Word, "x"),
+                (Space, " "),
+                (OpenBrace, "{"),
+                (Str, "\"s\\\"\""),
+                (Space, " "),
+                (Number, "2"),
+                (Space, " "),
+                (Word, "years"),
+                (CloseBrace, "}"),
+                (Space, "\t"),
+                (Number, "2026-10-05T09:30+02:00"),
+                (Space, " "),
+                (Unknown, "@"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_string_and_a_trailing_escape_stay_inside_the_text() {
+        for text in ["\"abc", "\"\"\"abc\\", "\"a\\", "\"é\\é", "x \"\"\" é"] {
+            let tokens = Tokens::new(text);
+            let joined: String = tokens.tokens.iter().map(|t| &text[t.range()]).collect();
+            assert_eq!(joined, text);
+        }
+    }
+
+    #[test]
+    fn between_takes_only_whole_tokens() {
+        let text = "ab cd";
+        let tokens = Tokens::new(text);
+        assert_eq!(tokens.between(0, 5).len(), 3);
+        assert_eq!(tokens.between(2, 5).len(), 2);
+        assert_eq!(tokens.between(1, 4).len(), 1);
+        assert!(tokens.is_boundary(2) && tokens.is_boundary(5) && !tokens.is_boundary(4));
+    }
+}
