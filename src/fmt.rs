@@ -120,6 +120,30 @@ fn value_text(text: &str, value: &Value) -> String {
     }
 }
 
+// A statement's span runs on over the blanks and comment after it (pest's implicit
+// whitespace), and so may an item's: the layout measures gaps from the last token instead.
+
+/// Where a statement's last token ends.
+fn stmt_end(stmt: &Stmt) -> usize {
+    match &stmt.block {
+        Some(block) => block.span.end as usize,
+        None => stmt
+            .items
+            .last()
+            .map_or(stmt.key.span.end as usize, item_end),
+    }
+}
+
+fn item_end(item: &Item) -> usize {
+    item.values.last().map_or(item.span.end, |v| v.span.end) as usize
+}
+
+fn item_start(item: &Item) -> usize {
+    item.values
+        .first()
+        .map_or(item.span.start, |v| v.span.start) as usize
+}
+
 /// Characters a line takes on screen (text with a line break counts as too wide).
 fn width(text: &str) -> usize {
     if text.contains(['\n', '\r']) {
@@ -356,7 +380,7 @@ impl<'a> Layout<'a> {
                 self.blank();
             }
             self.stmt(stmt, depth + 1);
-            previous = stmt.span.end as usize;
+            previous = stmt_end(stmt);
         }
         let gap = self.gap(previous, close, false);
         self.notes(&gap.notes, depth + 1);
@@ -369,18 +393,12 @@ impl<'a> Layout<'a> {
         let gaps: Vec<Gap<'a>> = stmt
             .items
             .windows(2)
-            .map(|pair| {
-                self.gap(
-                    pair[0].span.end as usize,
-                    pair[1].span.start as usize,
-                    false,
-                )
-            })
+            .map(|pair| self.gap(item_end(&pair[0]), item_start(&pair[1]), false))
             .collect();
         let head_end = stmt
             .items
             .last()
-            .map_or(stmt.key.span.end as usize, |i| i.span.end as usize);
+            .map_or(stmt.key.span.end as usize, item_end);
         let mut line = format!("{indent}{}", stmt.key.text);
         let flat = if items.is_empty() {
             line.clone()
