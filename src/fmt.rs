@@ -36,6 +36,7 @@ pub fn format(file: FileId, text: &str) -> Result<String, FmtError> {
         tokens: &tokens,
         lines: Vec::new(),
         fresh: false,
+        commented: false,
     }
     .file(&parsed.decls);
     verify(text, &parsed.decls, &tokens, &out)?;
@@ -174,12 +175,20 @@ struct Layout<'a> {
     lines: Vec<String>,
     /// The last line opened a block: no blank line may follow it.
     fresh: bool,
+    /// The last line ends with a comment: another comment cannot trail it.
+    commented: bool,
 }
 
 impl<'a> Layout<'a> {
     fn push(&mut self, line: String) {
         self.lines.push(line);
         self.fresh = false;
+        self.commented = false;
+    }
+
+    fn push_comment(&mut self, depth: usize, comment: &str) {
+        self.push(INDENT.repeat(depth) + comment);
+        self.commented = true;
     }
 
     fn blank(&mut self) {
@@ -188,13 +197,16 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn trailing(&mut self, comment: &str) {
+    /// A comment on the last line; on a line of its own at `depth` when that line already
+    /// ends with one (`KIND NAME # a` + `{ # b`: both trailed the header's line).
+    fn trailing(&mut self, depth: usize, comment: &str) {
         match self.lines.last_mut() {
-            Some(line) if !line.is_empty() => {
+            Some(line) if !line.is_empty() && !self.commented => {
                 line.push(' ');
                 line.push_str(comment);
+                self.commented = true;
             }
-            _ => self.lines.push(comment.to_string()),
+            _ => self.push_comment(depth, comment),
         }
     }
 
@@ -229,9 +241,9 @@ impl<'a> Layout<'a> {
                 if note.blank_before {
                     self.blank();
                 }
-                self.push(INDENT.repeat(depth) + note.text);
+                self.push_comment(depth, note.text);
             } else {
-                self.trailing(note.text);
+                self.trailing(depth, note.text);
             }
         }
     }
@@ -257,14 +269,14 @@ impl<'a> Layout<'a> {
                     let mut first_own = true;
                     for note in &gap.notes {
                         if !note.own_line {
-                            self.trailing(note.text);
+                            self.trailing(0, note.text);
                             continue;
                         }
                         if (first_own && !table) || note.blank_before {
                             self.blank();
                         }
                         first_own = false;
-                        self.push(note.text.to_string());
+                        self.push_comment(0, note.text);
                     }
                     if gap.blank_after || (first_own && !table) {
                         self.blank();

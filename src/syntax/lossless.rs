@@ -177,8 +177,13 @@ fn lex(text: &str) -> Vec<Token> {
                 }
                 if bytes.get(i) == Some(&b'"') {
                     i += 1;
+                    TokenKind::Str
+                } else {
+                    // Unclosed on its line: the recovering parser takes the quote as a stray
+                    // character and reads on after it; so does the lexer.
+                    i = start + 1;
+                    TokenKind::Unknown
                 }
-                TokenKind::Str
             }
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 while i < bytes.len() && is_ident_char(bytes[i]) {
@@ -240,19 +245,23 @@ pub struct Printed {
     pub text: String,
     /// Significant tokens no tree node holds: what syntax errors swallowed.
     pub skipped: Vec<Range<usize>>,
+    /// Offsets where a node starts or ends inside a token. Only in text a syntax error
+    /// swallowed, where the recovering parser and the lexer may cut differently.
+    pub misaligned: Vec<usize>,
 }
 
-/// Why the tree and the table disagree: a node's span does not start or end at a token
-/// boundary, or the nodes are out of order. A bug, never the user's input.
+/// The tree disagrees with the text: a node's text is not what its span holds, or the nodes
+/// are out of order. A bug, never the user's input.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Misaligned {
+pub struct Mismatch {
     pub at: usize,
     pub what: &'static str,
 }
 
-/// Prints the tree back: each node's tokens (keywords, names and keys from the tree, literals
-/// as written at the node's span) and the table's tokens in every gap between them.
-pub fn print(text: &str, decls: &[Decl], tokens: &Tokens) -> Result<Printed, Misaligned> {
+/// Prints the tree back: each node's tokens (keywords, names, keys and words from the tree,
+/// other literals as written at the node's span) and the text of every gap between them,
+/// which must hold only trivia unless a syntax error swallowed it. Linear in the text.
+pub fn print(text: &str, decls: &[Decl], tokens: &Tokens) -> Result<Printed, Mismatch> {
     let mut printer = Printer {
         text,
         tokens,
@@ -274,16 +283,29 @@ struct Printer<'a> {
 }
 
 impl Printer<'_> {
-    fn gap_to(&mut self, to: usize, what: &'static str) -> Result<(), Misaligned> {
-        if to < self.at || !self.tokens.is_boundary(to) {
-            return Err(Misaligned { at: to, what });
+    fn gap_to(&mut self, to: usize, what: &'static str) -> Result<(), Mismatch> {
+        let gap = self
+            .text
+            .get(self.at..to)
+            .ok_or(Mismatch { at: to, what })?;
+        if !self.tokens.is_boundary(to) {
+            self.out.misaligned.push(to);
         }
-        for token in self.tokens.between(self.at, to) {
-            if !token.kind.is_trivia() {
-                self.out.skipped.push(token.range());
+        // The token holding `at`, when a node ended inside it, and every token starting before `to`.
+        let first = self.tokens.index_at(self.at + 1).saturating_sub(1);
+        for token in self.tokens.tokens[first..].iter() {
+            if token.start as usize >= to {
+                break;
             }
-            self.out.text.push_str(&self.text[token.range()]);
+            let (start, end) = (
+                (token.start as usize).max(self.at),
+                (token.end as usize).min(to),
+            );
+            if start < end && !token.kind.is_trivia() {
+                self.out.skipped.push(start..end);
+            }
         }
+        self.out.text.push_str(gap);
         self.at = to;
         Ok(())
     }
@@ -294,28 +316,31 @@ impl Printer<'_> {
         span: Range<usize>,
         written: &str,
         what: &'static str,
-    ) -> Result<(), Misaligned> {
+    ) -> Result<(), Mismatch> {
         self.gap_to(span.start, what)?;
-        if !self.tokens.is_boundary(span.end) || self.text.get(span.clone()) != Some(written) {
-            return Err(Misaligned {
+        if self.text.get(span.clone()) != Some(written) {
+            return Err(Mismatch {
                 at: span.start,
                 what,
             });
+        }
+        if !self.tokens.is_boundary(span.end) {
+            self.out.misaligned.push(span.end);
         }
         self.out.text.push_str(written);
         self.at = span.end;
         Ok(())
     }
 
-    fn raw(&mut self, span: Range<usize>, what: &'static str) -> Result<(), Misaligned> {
-        let written = self.text.get(span.clone()).ok_or(Misaligned {
+    fn raw(&mut self, span: Range<usize>, what: &'static str) -> Result<(), Mismatch> {
+        let written = self.text.get(span.clone()).ok_or(Mismatch {
             at: span.start,
             what,
         })?;
         self.node(span, written, what)
     }
 
-    fn decl(&mut self, decl: &Decl) -> Result<(), Misaligned> {
+    fn decl(&mut self, decl: &Decl) -> Result<(), Mismatch> {
         let start = decl.span.start as usize;
         let keyword = decl.kind.keyword();
         self.node(start..start + keyword.len(), keyword, "a declaration kind")?;
@@ -330,7 +355,7 @@ impl Printer<'_> {
         self.block(&decl.body)
     }
 
-    fn block(&mut self, block: &Block) -> Result<(), Misaligned> {
+    fn block(&mut self, block: &Block) -> Result<(), Mismatch> {
         let span = block.span.range();
         if self.text.as_bytes().get(span.start) != Some(&b'{') {
             // A declaration whose header broke has no block of its own.
@@ -346,7 +371,7 @@ impl Printer<'_> {
         Ok(())
     }
 
-    fn stmt(&mut self, stmt: &Stmt) -> Result<(), Misaligned> {
+    fn stmt(&mut self, stmt: &Stmt) -> Result<(), Mismatch> {
         self.node(stmt.key.span.range(), &stmt.key.text, "a key")?;
         for value in stmt.values() {
             match &value.kind {
