@@ -504,6 +504,45 @@ mod tests {
         );
     }
 
+    /// The safety net: an output that loses a comment, changes a value, moves a statement into
+    /// another block or does not parse is refused.
+    #[test]
+    fn verify_refuses_any_change_of_meaning() {
+        let text =
+            "party a { # c\n  role processor\n  signed 2025-03-01\n  x { y \"q\\u{e9}\" }\n}\n";
+        let parsed = syntax::parse(FileId(0), text);
+        let tokens = Tokens::new(text);
+        assert!(verify(text, &parsed.decls, &tokens, text).is_ok());
+        for (changed, why) in [
+            (
+                "party a {\n  role processor\n  signed 2025-03-01\n  x { y \"q\\u{e9}\" }\n}\n",
+                "comments",
+            ),
+            (
+                "party a { # c\n  role processor\n  signed 2025-3-01\n  x { y \"q\\u{e9}\" }\n}\n",
+                "parse",
+            ),
+            (
+                "party a { # c\n  role processor\n  signed 2025-03-01\n  x { y \"qé\" }\n}\n",
+                "differently",
+            ),
+            (
+                "party a { # c\n  role processor\n  signed 2025-03-01\n  x {}\n  y \"q\\u{e9}\"\n}\n",
+                "differently",
+            ),
+            ("party a { # c\n  role processor\n}\n", "differently"),
+            (
+                "party a { # c\n  role processor\n  signed 2025-03-01\n  x { y \"q\\u{e9}\" }\n",
+                "parse",
+            ),
+        ] {
+            match verify(text, &parsed.decls, &tokens, changed) {
+                Err(FmtError::Bug(message)) => assert!(message.contains(why), "{message}"),
+                other => panic!("{changed:?} was accepted: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn refuses_a_syntax_error() {
         match format(FileId(3), "activity a {\n  purpose ,\n}\n") {

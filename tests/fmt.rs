@@ -320,6 +320,17 @@ fn golden_files_show_the_canonical_layout() {
 }
 
 #[test]
+fn the_example_in_the_docs_is_canonical() {
+    let doc = fs::read_to_string(root().join("docs/formatting.md")).unwrap();
+    let example = doc
+        .split("```lawful\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/formatting.md has a lawful example");
+    assert_eq!(assert_formats("docs/formatting.md", example), example);
+}
+
+#[test]
 fn layout_details() {
     let cases: &[(&str, &str)] = &[
         // Separators, blanks and indentation.

@@ -456,6 +456,19 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_file_prints_back_though_its_nodes_lie_inside_a_token() {
+        // The recovering parser reads a declaration inside what the lexer takes for one
+        // `"""` string (the parser's string stops at the unknown escape `\#`).
+        let text = "\"\"\"\nactivity a {\\#\"\"\"";
+        let parsed = crate::syntax::parse(crate::source::FileId(0), text);
+        assert_eq!(parsed.decls.len(), 1);
+        let printed = print(text, &parsed.decls, &Tokens::new(text)).unwrap();
+        assert_eq!(printed.text, text);
+        assert_eq!(printed.skipped, vec![0..4, 12..13, 14..15, 16..21]);
+        assert_eq!(printed.misaligned, vec![4, 12, 13, 14, 15, 16]);
+    }
+
+    #[test]
     fn between_takes_only_whole_tokens() {
         let text = "ab cd";
         let tokens = Tokens::new(text);
