@@ -388,10 +388,20 @@ fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
                 changed += 1;
                 if check {
                     let _ = writeln!(out, "{}", file.path);
-                } else if let Err(error) = write_atomically(&workspace.root.join(&file.path), &text)
-                {
-                    eprintln!("error: cannot write `{}`: {error}", file.path);
-                    failed = true;
+                } else {
+                    // The file on disk must still be the text that was formatted.
+                    let target = workspace.root.join(&file.path);
+                    let written = match std::fs::read(&target) {
+                        Ok(bytes) if bytes == file.text.as_bytes() => {
+                            write_atomically(&target, &text).map_err(|e| e.to_string())
+                        }
+                        Ok(_) => Err("it changed while it was being formatted".to_string()),
+                        Err(error) => Err(error.to_string()),
+                    };
+                    if let Err(error) = written {
+                        eprintln!("error: cannot write `{}`: {error}", file.path);
+                        failed = true;
+                    }
                 }
             }
         }

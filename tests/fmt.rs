@@ -743,6 +743,22 @@ fn fmt_refuses_a_file_with_a_syntax_error_and_formats_the_rest() {
 }
 
 #[test]
+fn fmt_reads_the_workspace_sources_and_takes_absolute_paths() {
+    let dir = Dir::new(&[("lawful.toml", "[workspace]\nsources = [\"policies\"]\n")]);
+    for sub in ["policies", "other"] {
+        fs::create_dir_all(dir.0.join(sub)).unwrap();
+        fs::write(dir.0.join(sub).join("a.lawful"), UGLY).unwrap();
+    }
+    let (code, stdout, _) = run(&dir, &["fmt", "--check"]);
+    assert_eq!((code, stdout.as_str()), (1, "policies/a.lawful\n"));
+    let absolute = dir.0.join("other/a.lawful");
+    let (code, stdout, stderr) = run(&dir, &["fmt", absolute.to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert_eq!(dir.read("other/a.lawful"), PRETTY);
+    assert_eq!(dir.read("policies/a.lawful"), UGLY);
+}
+
+#[test]
 fn fmt_reports_a_file_that_is_not_utf8_and_leaves_it() {
     let dir = Dir::new(&[("a.lawful", PRETTY)]);
     fs::write(dir.0.join("latin1.lawful"), b"party caf\xe9 {}\n").unwrap();
