@@ -399,6 +399,37 @@ fn a_long_list_wraps_under_its_first_value() {
     assert_eq!(lines.len(), 2 + 4 + 2);
 }
 
+#[test]
+fn deep_and_long_input_formats_and_too_deep_input_is_refused() {
+    let limit = lawful::syntax::MAX_NESTING;
+    let nested = |depth: usize| {
+        format!(
+            "party p {}{}\n",
+            "{ x ".repeat(depth - 1) + "{",
+            "}".repeat(depth)
+        )
+    };
+    let out = assert_formats("deep", &nested(limit));
+    assert_eq!(out.lines().count(), 2 * limit - 1);
+    assert_eq!(
+        out.lines().nth(limit - 1),
+        Some(format!("{}x {{}}", "  ".repeat(limit - 1)).as_str())
+    );
+    match format(FileId(0), &nested(limit + 1)) {
+        Err(FmtError::Syntax(diagnostics)) => assert_eq!(diagnostics[0].code, "E001"),
+        other => panic!("{other:?}"),
+    }
+
+    let items: Vec<String> = (0..20_000).map(|i| format!("d{i}")).collect();
+    let text = format!("activity a {{\n  data {}\n}}\n", items.join(","));
+    let out = assert_formats("long", &text);
+    assert!(out.lines().all(|line| line.chars().count() <= 100));
+    assert_eq!(
+        out.matches(", ").count() + out.matches(",\n").count(),
+        20_000 - 1
+    );
+}
+
 // ---- generated and damaged input ------------------------------------------------------------
 
 fn word() -> impl Strategy<Value = String> {
