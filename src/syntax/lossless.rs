@@ -89,15 +89,21 @@ impl Tokens {
         }
     }
 
-    /// The tokens lying wholly inside `from..to`.
-    pub fn between(&self, from: usize, to: usize) -> &[Token] {
+    /// The indices of the tokens lying wholly inside `from..to`: how a node's span (a
+    /// declaration, statement or value) maps to its tokens. O(log n).
+    pub fn token_range(&self, from: usize, to: usize) -> Range<usize> {
         let start = self.index_at(from);
         let end = self.index_at(to).max(start);
         let end = (start..end)
             .rev()
             .find(|&i| self.tokens[i].end as usize <= to)
             .map_or(start, |i| i + 1);
-        &self.tokens[start..end]
+        start..end
+    }
+
+    /// The tokens lying wholly inside `from..to`.
+    pub fn between(&self, from: usize, to: usize) -> &[Token] {
+        &self.tokens[self.token_range(from, to)]
     }
 
     /// Every comment's text, in order, without trailing blanks.
