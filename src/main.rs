@@ -97,6 +97,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
         format: CatalogFormat,
     },
+    /// Rewrite `.lawful` files in the canonical layout, comments kept.
+    Fmt {
+        /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +186,7 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Explain { code, format } => explain(&code, format),
         Command::Rules { format } => rules(format),
+        Command::Fmt { paths, check } => fmt(&paths, check),
     }
 }
 
@@ -702,4 +711,112 @@ fn system_date() -> Date {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
     Date::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
+}
+
+/// `lawful fmt`: formats every user file of the workspace(s); `--check` only lists the files
+/// that would change. Exit 1 for a file that would change (`--check`), has a syntax error or
+/// cannot be read; exit 2 for a usage error or a formatter bug (nothing is written then).
+fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
+    use lawful::fmt::FmtError;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let workspace = match workspace::load(paths, &cwd) {
+        Ok(workspace) => workspace,
+        Err(error) => return usage_error(&error.0),
+    };
+    let (mut changed, mut unchanged, mut failed, mut bug) = (0, 0, false, false);
+    let mut syntax_errors = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for (id, file) in workspace.sources.iter() {
+        if file.origin != lawful::source::Origin::User {
+            continue;
+        }
+        if let Some(problem) = &file.problem {
+            eprintln!("error: cannot format `{}`: {problem}", file.path);
+            failed = true;
+            continue;
+        }
+        match lawful::fmt::format(id, &file.text) {
+            Err(FmtError::Syntax(diagnostics)) => {
+                syntax_errors.extend(diagnostics);
+                failed = true;
+            }
+            Err(FmtError::Bug(why)) => {
+                eprintln!(
+                    "error: `{}` was left as it is: {why}\nhelp: this is a bug in `lawful fmt`; please report it with the file",
+                    file.path
+                );
+                bug = true;
+            }
+            Ok(text) if text == file.text => unchanged += 1,
+            Ok(text) => {
+                changed += 1;
+                if check {
+                    let _ = writeln!(out, "{}", file.path);
+                } else {
+                    // The file on disk must still be the text that was formatted.
+                    let target = workspace.root.join(&file.path);
+                    let written = match std::fs::read(&target) {
+                        Ok(bytes) if bytes == file.text.as_bytes() => {
+                            write_atomically(&target, &text).map_err(|e| e.to_string())
+                        }
+                        Ok(_) => Err("it changed while it was being formatted".to_string()),
+                        Err(error) => Err(error.to_string()),
+                    };
+                    if let Err(error) = written {
+                        eprintln!("error: cannot write `{}`: {error}", file.path);
+                        failed = true;
+                    }
+                }
+            }
+        }
+    }
+    if !syntax_errors.is_empty() {
+        eprint!(
+            "{}",
+            diag::human::render(&syntax_errors, &workspace.sources, false)
+        );
+        eprintln!("note: files with syntax errors are left as they are");
+    }
+    let plural = |n: usize| if n == 1 { "file" } else { "files" };
+    let done = if check {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
+    eprintln!(
+        "{changed} {} {done}, {unchanged} already formatted",
+        plural(changed)
+    );
+    if bug {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::from(u8::from(failed || (check && changed > 0)))
+    }
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so a reader
+/// never sees half a file and a failed write leaves the original untouched.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.fmt-tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create_new(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, metadata.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

@@ -2,6 +2,7 @@
 //! else in the file still parses.
 
 pub mod ast;
+pub mod lossless;
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
