@@ -719,63 +719,67 @@ fn system_date() -> Date {
 fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
     use lawful::fmt::FmtError;
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let workspace = match workspace::load(paths, &cwd) {
-        Ok(workspace) => workspace,
+    let targets = match workspace::plan(paths, &cwd) {
+        Ok(targets) => targets,
         Err(error) => return usage_error(&error.0),
     };
     let (mut changed, mut unchanged, mut failed, mut bug) = (0, 0, false, false);
-    let mut syntax_errors = Vec::new();
     let mut out = std::io::stdout().lock();
-    for (id, file) in workspace.sources.iter() {
-        if file.origin != lawful::source::Origin::User {
-            continue;
-        }
-        if let Some(problem) = &file.problem {
-            eprintln!("error: cannot format `{}`: {problem}", file.path);
-            failed = true;
-            continue;
-        }
-        match lawful::fmt::format(id, &file.text) {
-            Err(FmtError::Syntax(diagnostics)) => {
-                syntax_errors.extend(diagnostics);
+    for target in targets {
+        let workspace = match target.load(None) {
+            Ok(workspace) => workspace,
+            Err(error) => return usage_error(&error.0),
+        };
+        let names = workspace.names_from(&cwd);
+        let mut syntax_errors = Vec::new();
+        for (id, real) in workspace.files_to_process() {
+            let file = workspace.sources.get(id);
+            let shown = names.get(id.0 as usize).unwrap_or(&file.path);
+            if let Some(problem) = &file.problem {
+                eprintln!("error: cannot format `{shown}`: {problem}");
                 failed = true;
+                continue;
             }
-            Err(FmtError::Bug(why)) => {
-                eprintln!(
-                    "error: `{}` was left as it is: {why}\nhelp: this is a bug in `lawful fmt`; please report it with the file",
-                    file.path
-                );
-                bug = true;
-            }
-            Ok(text) if text == file.text => unchanged += 1,
-            Ok(text) => {
-                changed += 1;
-                if check {
-                    let _ = writeln!(out, "{}", file.path);
-                } else {
-                    // The file on disk must still be the text that was formatted.
-                    let target = workspace.root.join(&file.path);
-                    let written = match std::fs::read(&target) {
-                        Ok(bytes) if bytes == file.text.as_bytes() => {
-                            write_atomically(&target, &text).map_err(|e| e.to_string())
+            match lawful::fmt::format(id, &file.text) {
+                Err(FmtError::Syntax(diagnostics)) => {
+                    syntax_errors.extend(diagnostics);
+                    failed = true;
+                }
+                Err(FmtError::Bug(why)) => {
+                    eprintln!(
+                        "error: `{shown}` was left as it is: {why}\nhelp: this is a bug in `lawful fmt`; please report it with the file"
+                    );
+                    bug = true;
+                }
+                Ok(text) if text == file.text => unchanged += 1,
+                Ok(text) => {
+                    changed += 1;
+                    if check {
+                        let _ = writeln!(out, "{shown}");
+                    } else {
+                        // The file on disk must still be the text that was formatted.
+                        let written = match std::fs::read(real) {
+                            Ok(bytes) if bytes == file.text.as_bytes() => {
+                                write_atomically(real, &text).map_err(|e| e.to_string())
+                            }
+                            Ok(_) => Err("it changed while it was being formatted".to_string()),
+                            Err(error) => Err(error.to_string()),
+                        };
+                        if let Err(error) = written {
+                            eprintln!("error: cannot write `{shown}`: {error}");
+                            failed = true;
                         }
-                        Ok(_) => Err("it changed while it was being formatted".to_string()),
-                        Err(error) => Err(error.to_string()),
-                    };
-                    if let Err(error) = written {
-                        eprintln!("error: cannot write `{}`: {error}", file.path);
-                        failed = true;
                     }
                 }
             }
         }
-    }
-    if !syntax_errors.is_empty() {
-        eprint!(
-            "{}",
-            diag::human::render(&syntax_errors, &workspace.sources, false)
-        );
-        eprintln!("note: files with syntax errors are left as they are");
+        if !syntax_errors.is_empty() {
+            eprint!(
+                "{}",
+                diag::human::render_named(&syntax_errors, &workspace.sources, &names, false)
+            );
+            eprintln!("note: files with syntax errors are left as they are");
+        }
     }
     let plural = |n: usize| if n == 1 { "file" } else { "files" };
     let done = if check {

@@ -61,7 +61,22 @@ fn the_rule_catalog_lists_every_registered_rule() {
 fn every_command_and_flag_is_documented() {
     let docs = std::fs::read_to_string(Path::new(ROOT).join("docs/commands.md"))
         .expect("docs/commands.md");
-    for command in ["check", "breach", "init", "explain", "rules"] {
+    // The commands come from `lawful --help`, so a new command cannot go undocumented.
+    let top = Command::new(env!("CARGO_BIN_EXE_lawful"))
+        .arg("--help")
+        .output()
+        .expect("lawful --help");
+    let top = String::from_utf8_lossy(&top.stdout).into_owned();
+    let commands: Vec<&str> = top
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|command| *command != "help")
+        .collect();
+    assert!(commands.contains(&"check"), "no commands found in:\n{top}");
+    for command in commands {
         assert!(
             docs.contains(&format!("## `lawful {command}")),
             "docs/commands.md has no section for `lawful {command}`"
