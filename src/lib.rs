@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod config;
 pub mod diag;
 pub mod flow;
+pub mod graph;
 pub mod init;
 pub mod model;
 pub mod registry;
