@@ -96,9 +96,12 @@ pub struct Map {
     pub edges: Vec<MapEdge>,
 }
 
-/// Diagnostic anchors sorted by (file, offset), for "findings inside this span" lookups.
+/// Diagnostic anchors sorted by (file, offset), for "findings inside this span" lookups. Each
+/// distinct set of spans is looked up once (`subprocessors a, b, …` is one statement for many
+/// edges), so the lookups cost O(D log D) plus the anchors inside distinct statements.
 struct Anchors {
     sorted: Vec<(u32, u32, &'static str)>,
+    memo: std::cell::RefCell<std::collections::HashMap<Vec<Span>, Vec<&'static str>>>,
 }
 
 impl Anchors {
@@ -108,10 +111,22 @@ impl Anchors {
             .filter_map(|d| d.primary.map(|s| (s.file.0, s.start, d.code)))
             .collect();
         sorted.sort_unstable();
-        Anchors { sorted }
+        Anchors {
+            sorted,
+            memo: Default::default(),
+        }
     }
 
     fn within(&self, spans: &[Span]) -> Vec<&'static str> {
+        if let Some(known) = self.memo.borrow().get(spans) {
+            return known.clone();
+        }
+        let found = self.scan(spans);
+        self.memo.borrow_mut().insert(spans.to_vec(), found.clone());
+        found
+    }
+
+    fn scan(&self, spans: &[Span]) -> Vec<&'static str> {
         let mut codes = BTreeSet::new();
         for span in spans {
             let from = self
@@ -243,6 +258,17 @@ pub fn build(analysis: &Analysis, today: Date) -> Map {
             layer: rank,
         });
     }
+    // Each recipient statement's own `transfer`, by (activity, statement): one pass, so an
+    // activity with many recipients costs no quadratic search.
+    let mut recipient_transfer: std::collections::HashMap<(usize, Span), Option<&Transfer>> =
+        std::collections::HashMap::new();
+    for (a, activity) in model.activities.iter().enumerate() {
+        for r in &activity.recipients {
+            recipient_transfer
+                .entry((a, r.stmt))
+                .or_insert(r.transfer.as_ref());
+        }
+    }
     let mut edges = Vec::new();
     for edge in graph.edge_references() {
         let (from, to) = (
@@ -277,11 +303,7 @@ pub fn build(analysis: &Analysis, today: Date) -> Map {
             (EdgeKind::Reuse { stmt }, _, _) => ("reuse", None, vec![], None, vec![*stmt]),
             (EdgeKind::Recipient { stmt }, Node::Activity(a), Node::Party(p)) => {
                 let party = &model.parties[p];
-                let own = model.activities[a]
-                    .recipients
-                    .iter()
-                    .find(|r| r.stmt == *stmt)
-                    .and_then(|r| r.transfer.as_ref());
+                let own = recipient_transfer.get(&(a, *stmt)).copied().flatten();
                 (
                     "recipient",
                     party.country.as_ref().map(|c| c.name.clone()),
@@ -541,13 +563,12 @@ pub fn dot(map: &Map) -> String {
             dot_string(&tooltip(node))
         );
     }
-    // One column per layer, as in the SVG.
-    let layers: BTreeSet<usize> = map.nodes.iter().map(|n| n.layer).collect();
-    for layer in layers {
-        let members: Vec<String> = (0..map.nodes.len())
-            .filter(|i| map.nodes[*i].layer == layer)
-            .map(|i| format!("n{i}"))
-            .collect();
+    // One column per layer, as in the SVG (one pass: a long subprocessor chain has many layers).
+    let mut layers: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (i, node) in map.nodes.iter().enumerate() {
+        layers.entry(node.layer).or_default().push(format!("n{i}"));
+    }
+    for members in layers.values() {
         let _ = writeln!(out, "  {{ rank=same; {}; }}", members.join("; "));
     }
     for edge in &map.edges {

@@ -621,3 +621,37 @@ fn hostile_names_cannot_break_out_of_any_format() {
         "JSON keeps the text as written: {json}"
     );
 }
+
+/// A wide workspace: one `subprocessors` statement naming 2,000 parties, and an activity with
+/// 2,000 recipients. Every edge is drawn and marked without a quadratic search.
+#[test]
+fn a_wide_workspace_is_drawn_whole() {
+    let n = 2000;
+    let mut text = String::from(CONTROLLER);
+    text.push_str(&format!(
+        "party hub \"Hub\" {{\n  role processor\n  country NL\n  contact \"h@hub.example\"\n  subprocessors {}\n}}\n",
+        (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>().join(", ")
+    ));
+    for i in 0..n {
+        text.push_str(&format!(
+            "party p{i} \"P\" {{ role processor; country US; contact \"x@p.example\" }}\n"
+        ));
+    }
+    text.push_str("activity a \"A\" {\n  purpose billing\n  basis contract\n  subjects customers\n  data name\n  retention 1 year\n  recipient hub\n");
+    for i in 0..n {
+        text.push_str(&format!("  recipient p{i}\n"));
+    }
+    text.push_str("}\n");
+    let (_, analysis) = support::check_files(&[("wide.lawful", &text)]);
+    let map = graph::build(&analysis, support::today());
+    let count = |kind: &str| map.edges.iter().filter(|e| e.kind == kind).count();
+    assert_eq!(count("recipient"), n + 1);
+    assert_eq!(count("subprocessor"), n);
+    let sub = map.edges.iter().find(|e| e.kind == "subprocessor").unwrap();
+    assert_eq!(sub.status, Some("partial-not-met"));
+    assert!(sub.unprotected);
+    assert!(sub.findings.contains(&"T002"), "{:?}", sub.findings);
+    let svg = graph::svg(&map);
+    assert_eq!(svg.matches("<g class=\"node party\">").count(), n + 1);
+    assert_eq!(graph::dot(&map).matches(" -> ").count(), 2 * n + 2);
+}
