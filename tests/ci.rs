@@ -455,6 +455,21 @@ fn github_annotations_stop_at_ten_per_type_and_say_how_many_more() {
     // Without the variable nothing is written anywhere, and the annotations are the same.
     let again = run(&dir.root, &["check", "--format", "github"]);
     assert_eq!(again.stdout, out.stdout);
+    // Infos are notices, and so is the closing line: nine infos, then the line, ten in all.
+    dir.file("lawful.toml", "[rules]\nB001 = \"info\"\n");
+    let out = run(&dir.root, &["check", "--format", "github"]);
+    assert_eq!(out.code, 0);
+    let notices: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice "))
+        .collect();
+    assert_eq!(notices.len(), 10, "{}", out.stdout);
+    assert!(
+        notices[9].starts_with("::notice title=lawful::0 errors, 0 warnings, 4 infos more"),
+        "{}",
+        notices[9]
+    );
     // Under the limits, no closing notice.
     let small = Dir::new("github-small");
     small

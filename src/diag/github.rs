@@ -3,7 +3,8 @@
 //!
 //! GitHub shows at most 10 annotations of each type per step, so at most [`MAX_PER_TYPE`]
 //! errors, warnings and notices are written (in the usual order: file, line, column, code),
-//! then one `::notice` line saying how many more of each there are. The job summary (for
+//! then one `::notice` line saying how many more of each there are (when that line is needed,
+//! it takes the place of the tenth notice). The job summary (for
 //! `$GITHUB_STEP_SUMMARY`) counts every finding per code and lists the first ones.
 
 use super::Diagnostic;
@@ -49,13 +50,25 @@ fn command(severity: Severity) -> &'static str {
 /// ([`Diagnostic::cleaned`]): no control character reaches the log.
 pub fn render_parts(parts: &[Part<'_>]) -> String {
     let mut out = String::new();
+    let mut totals = [0usize; 3];
+    for d in parts.iter().flat_map(|p| p.diagnostics) {
+        totals[d.severity as usize] += 1;
+    }
+    // The closing line is a notice itself: when it is needed, one notice fewer is written, so
+    // it is never the eleventh that GitHub drops.
+    let overflow = totals.iter().any(|n| *n > MAX_PER_TYPE);
+    let caps = [
+        MAX_PER_TYPE,
+        MAX_PER_TYPE,
+        MAX_PER_TYPE - usize::from(overflow),
+    ];
     // errors, warnings, infos written and left out
     let mut written = [0usize; 3];
     let mut more = [0usize; 3];
     for part in parts {
         for d in part.diagnostics {
             let slot = d.severity as usize;
-            if written[slot] >= MAX_PER_TYPE {
+            if written[slot] >= caps[slot] {
                 more[slot] += 1;
                 continue;
             }
