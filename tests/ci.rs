@@ -149,6 +149,8 @@ fn assert_fit_for_github(sarif: &Value, text: &str) {
         assert_eq!(rule["shortDescription"]["text"], entry.summary);
         let full = rule["fullDescription"]["text"].as_str().unwrap();
         assert!(full.len() > 40 && !full.starts_with('#'), "{rule}");
+        // GitHub's limit on descriptions.
+        assert!(full.chars().count() <= 1024, "{rule}");
         assert_eq!(rule["help"]["markdown"], entry.explain.trim_end());
         let help = rule["help"]["text"].as_str().unwrap();
         assert!(

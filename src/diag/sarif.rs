@@ -67,6 +67,26 @@ pub fn render_parts(parts: &[Part<'_>], base: Option<&std::path::Path>) -> Strin
     render_limited(parts, base, MAX_RESULTS)
 }
 
+/// GitHub code scanning keeps at most this many characters of a rule's descriptions.
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+
+/// `text` within `max` characters: whole sentences when one fits, else whole words, then `…`.
+fn within_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut = text
+        .char_indices()
+        .nth(max - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    if let Some(end) = head.rfind(". ") {
+        return head[..=end].to_string();
+    }
+    let end = head.rfind(' ').unwrap_or(head.len());
+    format!("{}…", &head[..end])
+}
+
 /// The first paragraph of an explanation that is prose (not a heading, not the article line).
 fn first_paragraph(markdown: &str) -> String {
     let mut paragraph: Vec<&str> = Vec::new();
@@ -114,7 +134,9 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
                 "id": rule.code,
                 "name": rule.name,
                 "shortDescription": { "text": rule.summary },
-                "fullDescription": { "text": first_paragraph(rule.explain) },
+                "fullDescription": {
+                    "text": within_chars(&first_paragraph(rule.explain), MAX_DESCRIPTION_CHARS),
+                },
                 "help": { "text": plain(rule.explain), "markdown": rule.explain.trim_end() },
                 "defaultConfiguration": { "level": level(rule.severity) },
                 "properties": { "article": rule.article, "tags": ["gdpr", "privacy"] },
@@ -302,6 +324,9 @@ mod tests {
     fn descriptions_come_from_the_explanation() {
         let md = "# B001 x\n\n**GDPR Art. 6(1)** · error\n\nFirst line\nsecond line.\n\n## Why\nmore\n```lawful\ncode\n```\n";
         assert_eq!(first_paragraph(md), "First line second line.");
+        assert_eq!(within_chars("One. Two three.", 12), "One.");
+        assert_eq!(within_chars("one two three", 10), "one two…");
+        assert_eq!(within_chars("short", 10), "short");
         assert_eq!(
             plain(md),
             "B001 x\n\nGDPR Art. 6(1) · error\n\nFirst line\nsecond line.\n\nWhy\nmore\n    code"
