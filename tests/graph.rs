@@ -655,3 +655,33 @@ fn a_wide_workspace_is_drawn_whole() {
     assert_eq!(svg.matches("<g class=\"node party\">").count(), n + 1);
     assert_eq!(graph::dot(&map).matches(" -> ").count(), 2 * n + 2);
 }
+
+#[test]
+fn docs_graph_md_describes_every_json_field() {
+    let docs = fs::read_to_string(Path::new(ROOT).join("docs/graph.md")).unwrap();
+    for (prefix, fields) in [("nodes", &NODE_FIELDS[..]), ("edges", &EDGE_FIELDS[..])] {
+        let rows: Vec<&str> = docs
+            .lines()
+            .filter(|l| l.starts_with(&format!("| `{prefix}[].")))
+            .map(|l| l.split(" | ").next().unwrap())
+            .collect();
+        for field in fields {
+            assert!(
+                rows.iter()
+                    .any(|r| r.contains(&format!("`{prefix}[].{field}`"))
+                        || r.contains(&format!(", `{field}`"))),
+                "docs/graph.md has no row for `{prefix}[].{field}`"
+            );
+        }
+    }
+    for status in [
+        "eea",
+        "own-country",
+        "adequate",
+        "partial-not-met",
+        "not-adequate",
+        "unknown",
+    ] {
+        assert!(docs.contains(&format!("`{status}`")), "{status}");
+    }
+}
