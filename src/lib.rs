@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod flow;
 pub mod fmt;
+pub mod graph;
 pub mod init;
 pub mod model;
 pub mod registry;

@@ -79,6 +79,17 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Draw the data-flow map: subjects, activities, systems and parties, third-country
+    /// transfers highlighted (unprotected ones in red), edges with findings marked.
+    Graph {
+        #[command(flatten)]
+        input: Input,
+        /// `dot` (Graphviz), `mermaid`, `json` or `svg` (laid out by Lawful itself).
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Create a new workspace: a `lawful.toml` and a commented example.
     Init {
         /// Directory to create it in (default: the current directory).
@@ -129,6 +140,14 @@ enum ExplainFormat {
 enum BreachFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+    Svg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,6 +202,11 @@ fn main() -> ExitCode {
             format,
             output,
         } => breach(&input, format, &output),
+        Command::Graph {
+            input,
+            format,
+            output,
+        } => graph(&input, format, &output),
         Command::Init { dir } => init(dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Explain { code, format } => explain(&code, format),
         Command::Rules { format } => rules(format),
@@ -355,6 +379,7 @@ fn check(
                     diagnostics: &l.analysis.diagnostics,
                     sources: &l.workspace.sources,
                     names: l.workspace.names_from(&cwd),
+                    fallback: Some(workspace_anchor(l, &cwd)),
                 })
                 .collect();
             let base = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
@@ -363,32 +388,43 @@ fn check(
         Format::Gitlab => {
             let parts: Vec<diag::gitlab::Part<'_>> = loaded
                 .iter()
-                .map(|l| {
-                    let root = l.workspace.root_from(&cwd);
-                    diag::gitlab::Part {
-                        diagnostics: &l.analysis.diagnostics,
-                        sources: &l.workspace.sources,
-                        names: l.workspace.names_from(&cwd),
-                        fallback: match (l.workspace.has_config, root.as_str()) {
-                            (true, ".") => workspace::CONFIG_FILE.to_string(),
-                            (true, _) => format!("{root}/{}", workspace::CONFIG_FILE),
-                            (false, _) => root,
-                        },
-                    }
+                .map(|l| diag::gitlab::Part {
+                    diagnostics: &l.analysis.diagnostics,
+                    sources: &l.workspace.sources,
+                    names: l.workspace.names_from(&cwd),
+                    fallback: workspace_anchor(l, &cwd),
                 })
                 .collect();
             diag::gitlab::render_parts(&parts)
         }
-        Format::Github => loaded
-            .iter()
-            .map(|l| {
-                diag::github::render_named(
-                    &l.analysis.diagnostics,
-                    &l.workspace.sources,
-                    &l.workspace.names_from(&cwd),
-                )
-            })
-            .collect(),
+        Format::Github => {
+            let parts: Vec<diag::github::Part<'_>> = loaded
+                .iter()
+                .map(|l| diag::github::Part {
+                    diagnostics: &l.analysis.diagnostics,
+                    sources: &l.workspace.sources,
+                    names: l.workspace.names_from(&cwd),
+                })
+                .collect();
+            // The job summary, appended as GitHub expects; a failure is a note, not a failed run.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let written = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(&path)
+                    .and_then(|mut file| file.write_all(diag::github::summary(&parts).as_bytes()));
+                if let Err(error) = written {
+                    note(
+                        output,
+                        &format!(
+                            "warning: cannot write the job summary to `{}`: {error}",
+                            Path::new(&path).display()
+                        ),
+                    );
+                }
+            }
+            diag::github::render_parts(&parts)
+        }
         Format::Human => {
             let color = use_color(output.color, output);
             let mut text = String::new();
@@ -417,6 +453,17 @@ fn check(
         .collect();
     let code = exit_code(&all, deny_warnings);
     write_output(&text, output, code)
+}
+
+/// Where a finding about a whole workspace is shown in CI: its `lawful.toml`, else its directory,
+/// named from the current directory.
+fn workspace_anchor(l: &Loaded, cwd: &Path) -> String {
+    let root = l.workspace.root_from(cwd);
+    match (l.workspace.has_config, root.as_str()) {
+        (true, ".") => workspace::CONFIG_FILE.to_string(),
+        (true, _) => format!("{root}/{}", workspace::CONFIG_FILE),
+        (false, _) => root,
+    }
 }
 
 /// `--statistics`: one line per code, most frequent first, columns aligned.
@@ -526,6 +573,33 @@ fn breach(input: &Input, format: BreachFormat, output: &Output) -> ExitCode {
         );
     }
     write_output(&text, output, ExitCode::from(u8::from(unmet)))
+}
+
+fn graph(input: &Input, format: GraphFormat, output: &Output) -> ExitCode {
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let maps: Vec<lawful::graph::Map> = loaded
+        .iter()
+        .map(|l| lawful::graph::build(&l.analysis, l.settings.today))
+        .collect();
+    let text = match (format, maps.as_slice()) {
+        (GraphFormat::Json, [one]) => lawful::graph::json(one),
+        (GraphFormat::Json, many) => lawful::graph::json_many(many),
+        (_, [one]) => match format {
+            GraphFormat::Dot => lawful::graph::dot(one),
+            GraphFormat::Mermaid => lawful::graph::mermaid(one),
+            _ => lawful::graph::svg(one),
+        },
+        (_, _) => {
+            return usage_error(
+                "`lawful graph` draws one workspace at a time: give PATHs of one workspace, or use `--format json` for several",
+            );
+        }
+    };
+    // The map is drawn even when the workspace has errors: it is the view that helps fix them.
+    write_output(&text, output, ExitCode::SUCCESS)
 }
 
 fn summary_line(loaded: &[Loaded]) -> String {

@@ -51,6 +51,7 @@ pub fn render_parts(parts: &[Part<'_>]) -> String {
                     Severity::Warning => "minor",
                     Severity::Info => "info",
                 },
+                "type": "issue",
                 "location": { "path": path, "lines": { "begin": at.line.max(1) } },
             }));
         }
@@ -59,7 +60,7 @@ pub fn render_parts(parts: &[Part<'_>]) -> String {
 }
 
 /// 64-bit FNV-1a over the parts, each followed by a 0 byte: fixed, unlike `DefaultHasher`.
-fn fnv1a(parts: &[&str]) -> u64 {
+pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain([0]) {
