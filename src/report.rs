@@ -1,8 +1,9 @@
 //! Reports built from an analysis, beside the diagnostics: the breach notification verdicts
 //! of `lawful breach`. Like the diagnostic renderers, these return text and never print.
 
-use crate::analysis::{Analysis, Settings};
+use crate::analysis::Analysis;
 use crate::rules::breach::{Assessment, assess};
+use crate::settings::Settings;
 use crate::source::Sources;
 use serde::Serialize;
 

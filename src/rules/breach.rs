@@ -2,11 +2,11 @@
 //! shared by `lawful check` (N001–N006) and `lawful breach`.
 
 use super::{Context, names};
-use crate::analysis::Settings;
 use crate::diag::Diagnostic;
 use crate::flow::Flow;
 use crate::model::vocab::{BreachException, Risk};
 use crate::model::{Breach, Encrypted, Model};
+use crate::settings::Settings;
 use crate::syntax::ast::Kind;
 use crate::time::DateTime;
 use serde::Serialize;

@@ -1,0 +1,102 @@
+//! Derived facts: one pure stage, computed once per analysis from the model and the flow
+//! graph, that the rules and every renderer read (`lawful breach`, documents, the language
+//! server). Facts are data: reasons are enumerations, never prose, so a renderer can word
+//! them in English or Dutch. Indexes are positions in the model's lists (`model.activities`,
+//! `model.parties`, `model.systems`, `model.breaches`).
+//!
+//! Complexity: linear in the model and its edges, plus the sets the flow already holds
+//! (each activity's holdings are read a constant number of times).
+
+pub mod activity;
+pub mod breach;
+pub mod transfers;
+
+pub use activity::{
+    ActivityFacts, Applies, AppliesBecause, ChannelFact, DeclaredIn, DpiaIndicator, DpoReason,
+    Effective, MeasureFact, MeasureFrom, NotApplicable, PortabilityScope, RightFact,
+};
+pub use breach::{
+    AuthorityFacts, AuthorityReason, AuthorityTiming, BreachFacts, RiskIndicator, SubjectsFacts,
+    SubjectsReason,
+};
+pub use transfers::{DeclaredOn, EdgeKind, PartyFacts, Protection, TransferEdge, TransferStatus};
+
+use crate::flow::Flow;
+use crate::model::Model;
+use crate::settings::Settings;
+
+/// Everything derived from one model, for the rules and the renderers.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Per activity (index-aligned with `model.activities`): rights, measures, DPIA indicators.
+    pub activities: Vec<ActivityFacts>,
+    /// Every edge that carries data to a country (recipients, system locations and hosts,
+    /// subprocessors onward), user declarations only, in declaration order.
+    pub transfers: Vec<TransferEdge>,
+    /// Per party (index-aligned with `model.parties`): its country's status.
+    pub parties: Vec<PartyFacts>,
+    /// For each party, the processor that first passes data on to it (breadth-first from
+    /// the parties that receive data directly): [`Facts::chain`] walks it.
+    pub onward_from: Vec<Option<usize>>,
+    /// Why a data protection officer is required (Art. 37(1)); empty when not.
+    pub dpo_required: Vec<DpoReason>,
+    /// Per breach (index-aligned with `model.breaches`): the notification verdict.
+    pub breaches: Vec<BreachFacts>,
+}
+
+impl Facts {
+    pub fn derive(model: &Model, flow: &Flow, settings: &Settings) -> Facts {
+        let activities = activity::derive(model, flow);
+        let dpo_required = activity::dpo_reasons(model, &activities);
+        let (transfers, parties, onward_from) = transfers::derive(model, flow, settings.today);
+        let breaches = model
+            .breaches
+            .iter()
+            .map(|b| breach::derive(model, flow, b, settings))
+            .collect();
+        Facts {
+            activities,
+            transfers,
+            parties,
+            onward_from,
+            dpo_required,
+            breaches,
+        }
+    }
+
+    /// The chain of parties data passes through to reach `party`, from the one that
+    /// received it directly, `party` last. Linear in the chain's length.
+    pub fn chain(&self, party: usize) -> Vec<usize> {
+        let mut chain = vec![party];
+        let mut at = party;
+        while let Some(Some(previous)) = self.onward_from.get(at) {
+            // `onward_from` is a breadth-first tree, so it has no cycle; the bound is a guard.
+            if chain.len() > self.onward_from.len() {
+                break;
+            }
+            chain.push(*previous);
+            at = *previous;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The transfer edges that leave activity `a` directly or onward (its recipients, its
+    /// systems, and the subprocessors its data reaches).
+    pub fn transfers_of<'f>(
+        &'f self,
+        flow: &'f Flow,
+        a: usize,
+    ) -> impl Iterator<Item = &'f TransferEdge> + 'f {
+        self.transfers.iter().filter(move |edge| match edge.kind {
+            EdgeKind::Recipient { activity, .. } => activity == a,
+            EdgeKind::SystemLocation { system } | EdgeKind::SystemHost { system, .. } => flow
+                .system_activities
+                .get(system)
+                .is_some_and(|users| users.contains(&a)),
+            EdgeKind::Subprocessor { processor, .. } => {
+                flow.party_activities(processor).contains(&a)
+            }
+        })
+    }
+}
