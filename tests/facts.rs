@@ -159,16 +159,19 @@ fn webshop_rights_with_reasons_and_channels() {
     );
 }
 
+/// An edge as the register shows it: receiver, country, status, mechanism and where declared.
+type Edge = (
+    String,
+    String,
+    TransferStatus,
+    Option<(Mechanism, DeclaredOn)>,
+);
+
 #[test]
 fn webshop_transfers_onward_through_subprocessors() {
     let shop = example("webshop");
     // Only the edges leaving the EEA, as the register lists them.
-    let third: Vec<(
-        String,
-        String,
-        TransferStatus,
-        Option<(Mechanism, DeclaredOn)>,
-    )> = shop
+    let third: Vec<Edge> = shop
         .facts
         .transfers
         .iter()
