@@ -445,6 +445,28 @@ fn transfer_status_protection_and_where_declared() {
         analysis.facts.transfers[3].kind,
         EdgeKind::SystemHost { .. }
     ));
+    let host = analysis
+        .model
+        .parties
+        .iter()
+        .position(|p| p.header.name == "ch-host")
+        .unwrap();
+    assert_eq!(
+        analysis.facts.transfers[3].destination(),
+        Endpoint::Party(host)
+    );
+    assert!(matches!(
+        analysis.facts.transfers[3].source(),
+        Endpoint::System(_)
+    ));
+    assert_eq!(
+        analysis.facts.transfers[0].destination(),
+        Endpoint::Party(cloud)
+    );
+    assert!(matches!(
+        analysis.facts.transfers[0].source(),
+        Endpoint::Activity(_)
+    ));
     // The findings are read from the same edges.
     let codes: Vec<&str> = analysis
         .diagnostics

@@ -19,7 +19,9 @@ pub use breach::{
     AuthorityFacts, AuthorityReason, AuthorityTiming, BreachFacts, RiskIndicator, SubjectsFacts,
     SubjectsReason,
 };
-pub use transfers::{DeclaredOn, EdgeKind, PartyFacts, Protection, TransferEdge, TransferStatus};
+pub use transfers::{
+    DeclaredOn, EdgeKind, Endpoint, PartyFacts, Protection, TransferEdge, TransferStatus,
+};
 
 use crate::flow::Flow;
 use crate::model::Model;

@@ -168,7 +168,39 @@ pub struct TransferEdge {
     pub reached: bool,
 }
 
+/// One end of a transfer edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Index into `model.activities`.
+    Activity(usize),
+    /// Index into `model.systems`.
+    System(usize),
+    /// Index into `model.parties`.
+    Party(usize),
+}
+
 impl TransferEdge {
+    /// Where the data comes from: the activity, the system (for its host), or the processor
+    /// passing it on.
+    pub fn source(&self) -> Endpoint {
+        match self.kind {
+            EdgeKind::Recipient { activity, .. } => Endpoint::Activity(activity),
+            EdgeKind::SystemLocation { system } => Endpoint::System(system),
+            EdgeKind::SystemHost { system, .. } => Endpoint::System(system),
+            EdgeKind::Subprocessor { processor, .. } => Endpoint::Party(processor),
+        }
+    }
+
+    /// Who or what receives the data in `country`.
+    pub fn destination(&self) -> Endpoint {
+        match self.kind {
+            EdgeKind::Recipient { party, .. } => Endpoint::Party(party),
+            EdgeKind::SystemLocation { system } => Endpoint::System(system),
+            EdgeKind::SystemHost { host, .. } => Endpoint::Party(host),
+            EdgeKind::Subprocessor { subprocessor, .. } => Endpoint::Party(subprocessor),
+        }
+    }
+
     /// Into a non-adequate third country with nothing protecting it (T001/T002).
     pub fn unprotected(&self) -> bool {
         self.reached && self.status.needs_tool() && self.protection.is_none()
