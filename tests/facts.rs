@@ -260,7 +260,7 @@ fn webshop_transfers_onward_through_subprocessors() {
         .unwrap();
     let countries: Vec<&str> = shop
         .facts
-        .transfers_of(&shop.flow, a)
+        .transfers_of(a)
         .filter(|e| e.status != TransferStatus::Eea)
         .map(|e| e.country.as_str())
         .collect();

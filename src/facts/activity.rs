@@ -171,8 +171,8 @@ pub(super) fn derive(model: &Model, flow: &Flow) -> Vec<ActivityFacts> {
         .iter()
         .enumerate()
         .map(|(a, activity)| {
-            let holdings = flow.holdings.get(a).cloned().unwrap_or_default();
-            one(model, &holdings, activity)
+            let none = BTreeSet::new();
+            one(model, flow.holdings.get(a).unwrap_or(&none), activity)
         })
         .collect()
 }

@@ -35,6 +35,9 @@ pub struct Facts {
     /// Every edge that carries data to a country (recipients, system locations and hosts,
     /// subprocessors onward), user declarations only, in declaration order.
     pub transfers: Vec<TransferEdge>,
+    /// Per activity, the indexes into `transfers` of the edges its data travels
+    /// ([`Facts::transfers_of`]); the total size is that of the register's transfer column.
+    pub by_activity: Vec<Vec<usize>>,
     /// Per party (index-aligned with `model.parties`): its country's status.
     pub parties: Vec<PartyFacts>,
     /// For each party, the processor that first passes data on to it (breadth-first from
@@ -51,6 +54,7 @@ impl Facts {
         let activities = activity::derive(model, flow);
         let dpo_required = activity::dpo_reasons(model, &activities);
         let (transfers, parties, onward_from) = transfers::derive(model, flow, settings.today);
+        let by_activity = transfers::by_activity(model, flow, &transfers);
         let breaches = model
             .breaches
             .iter()
@@ -59,6 +63,7 @@ impl Facts {
         Facts {
             activities,
             transfers,
+            by_activity,
             parties,
             onward_from,
             dpo_required,
@@ -83,22 +88,14 @@ impl Facts {
         chain
     }
 
-    /// The transfer edges that leave activity `a` directly or onward (its recipients, its
-    /// systems, and the subprocessors its data reaches).
-    pub fn transfers_of<'f>(
-        &'f self,
-        flow: &'f Flow,
-        a: usize,
-    ) -> impl Iterator<Item = &'f TransferEdge> + 'f {
-        self.transfers.iter().filter(move |edge| match edge.kind {
-            EdgeKind::Recipient { activity, .. } => activity == a,
-            EdgeKind::SystemLocation { system } | EdgeKind::SystemHost { system, .. } => flow
-                .system_activities
-                .get(system)
-                .is_some_and(|users| users.contains(&a)),
-            EdgeKind::Subprocessor { processor, .. } => {
-                flow.party_activities(processor).contains(&a)
-            }
-        })
+    /// The transfer edges activity `a`'s data travels: its recipients, its systems' locations
+    /// and hosts, and onward the subprocessors of every party its data reaches, in the order
+    /// of `transfers`.
+    pub fn transfers_of(&self, a: usize) -> impl Iterator<Item = &TransferEdge> + '_ {
+        self.by_activity
+            .get(a)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| self.transfers.get(*e))
     }
 }

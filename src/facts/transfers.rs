@@ -359,6 +359,33 @@ pub(super) fn derive(
     (edges, parties, onward_from)
 }
 
+/// For each activity, the edges its data travels, in edge order. Linear in the output: each
+/// edge is listed once for every activity whose data reaches its source.
+pub(super) fn by_activity(model: &Model, flow: &Flow, edges: &[TransferEdge]) -> Vec<Vec<usize>> {
+    let mut lists = vec![Vec::new(); model.activities.len()];
+    for (e, edge) in edges.iter().enumerate() {
+        let users: Box<dyn Iterator<Item = usize> + '_> = match edge.kind {
+            EdgeKind::Recipient { activity, .. } => Box::new(std::iter::once(activity)),
+            EdgeKind::SystemLocation { system } | EdgeKind::SystemHost { system, .. } => Box::new(
+                flow.system_activities
+                    .get(system)
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            ),
+            EdgeKind::Subprocessor { processor, .. } => {
+                Box::new(flow.party_activities(processor).iter().copied())
+            }
+        };
+        for a in users {
+            if let Some(list) = lists.get_mut(a) {
+                list.push(e);
+            }
+        }
+    }
+    lists
+}
+
 /// Breadth-first over `subprocessors` from the parties that receive data directly: for each
 /// party reached onward, the processor that first passes data to it. O(parties + statements).
 fn onward_tree(model: &Model, roots: &[usize]) -> Vec<Option<usize>> {
