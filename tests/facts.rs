@@ -260,7 +260,8 @@ fn webshop_transfers_onward_through_subprocessors() {
         .unwrap();
     let countries: Vec<&str> = shop
         .facts
-        .transfers_of(a)
+        .transfers_of(&shop.model, &shop.flow, a)
+        .into_iter()
         .filter(|e| e.status != TransferStatus::Eea)
         .map(|e| e.country.as_str())
         .collect();
@@ -571,4 +572,41 @@ breach stolen "Stolen backup" {
             SubjectsReason::EncryptionIncomplete(vec!["backup", "key-safe"]),
         ]
     );
+}
+
+#[test]
+fn onward_transfers_through_a_subprocessor_cycle_are_listed_once() {
+    let clauses = "agreement { signed 2025-01-01; clauses subject-matter, instructions, confidentiality, security, subprocessors, assistance-rights, assistance-obligations, deletion, audits; subprocessing general }";
+    let text = format!(
+        r#"
+party first "First" {{ role processor; country NL; {clauses}; subprocessors second }}
+party second "Second" {{ role processor; country IN; {clauses}; subprocessors first; transfer scc {{ tia "T" }} }}
+activity mailing "Mailing" {{
+  purpose customer-service
+  basis contract
+  subjects customers
+  data name
+  retention 1 year
+  recipient first
+}}
+"#
+    );
+    let analysis = snippet(&text);
+    let edges: Vec<(&str, Endpoint)> = analysis
+        .facts
+        .transfers_of(&analysis.model, &analysis.flow, 0)
+        .into_iter()
+        .map(|e| (e.country.as_str(), e.destination()))
+        .collect();
+    let [first, second] = [0, 1];
+    assert_eq!(
+        edges,
+        [
+            ("NL", Endpoint::Party(first)),
+            ("IN", Endpoint::Party(second)),
+            ("NL", Endpoint::Party(first)),
+        ]
+    );
+    assert_eq!(analysis.facts.chain(second), [first, second]);
+    assert_eq!(analysis.facts.chain(first), [first]);
 }

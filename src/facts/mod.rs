@@ -35,9 +35,8 @@ pub struct Facts {
     /// Every edge that carries data to a country (recipients, system locations and hosts,
     /// subprocessors onward), user declarations only, in declaration order.
     pub transfers: Vec<TransferEdge>,
-    /// Per activity, the indexes into `transfers` of the edges its data travels
-    /// ([`Facts::transfers_of`]); the total size is that of the register's transfer column.
-    pub by_activity: Vec<Vec<usize>>,
+    /// Indexes into `transfers` by where an edge starts ([`Facts::transfers_of`] reads it).
+    pub index: transfers::EdgeIndex,
     /// Per party (index-aligned with `model.parties`): its country's status.
     pub parties: Vec<PartyFacts>,
     /// For each party, the processor that first passes data on to it (breadth-first from
@@ -54,7 +53,7 @@ impl Facts {
         let activities = activity::derive(model, flow);
         let dpo_required = activity::dpo_reasons(model, &activities);
         let (transfers, parties, onward_from) = transfers::derive(model, flow, settings.today);
-        let by_activity = transfers::by_activity(model, flow, &transfers);
+        let index = transfers::EdgeIndex::build(model, &transfers);
         let breaches = model
             .breaches
             .iter()
@@ -63,7 +62,7 @@ impl Facts {
         Facts {
             activities,
             transfers,
-            by_activity,
+            index,
             parties,
             onward_from,
             dpo_required,
@@ -88,14 +87,52 @@ impl Facts {
         chain
     }
 
-    /// The transfer edges activity `a`'s data travels: its recipients, its systems' locations
-    /// and hosts, and onward the subprocessors of every party its data reaches, in the order
-    /// of `transfers`.
-    pub fn transfers_of(&self, a: usize) -> impl Iterator<Item = &TransferEdge> + '_ {
-        self.by_activity
-            .get(a)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| self.transfers.get(*e))
+    /// The transfer edges activity `a`'s data travels, computed on demand: its recipients,
+    /// its systems' locations and hosts, then onward, breadth-first, the subprocessors of every
+    /// party its data reaches (as the flow graph says). Linear in the part of the subprocessor
+    /// graph the activity reaches, so a register listing every activity costs what it prints.
+    pub fn transfers_of(&self, model: &Model, flow: &Flow, a: usize) -> Vec<&TransferEdge> {
+        let Some(activity) = model.activities.get(a) else {
+            return Vec::new();
+        };
+        let edges = |ids: Option<&Vec<usize>>| -> Vec<&TransferEdge> {
+            ids.into_iter()
+                .flatten()
+                .filter_map(|e| self.transfers.get(*e))
+                .collect()
+        };
+        let mut out = edges(self.index.activity.get(a));
+        let mut queue: std::collections::VecDeque<usize> = activity
+            .recipients
+            .iter()
+            .filter_map(|r| model.position(crate::syntax::ast::Kind::Party, &r.party.name))
+            .collect();
+        for system in &activity.systems {
+            if let Some(s) = model.position(crate::syntax::ast::Kind::System, &system.name) {
+                out.extend(edges(self.index.system.get(s)));
+                if let Some(host) = model.systems[s]
+                    .hosted_by
+                    .as_ref()
+                    .and_then(|h| model.position(crate::syntax::ast::Kind::Party, &h.value.name))
+                {
+                    queue.push_back(host);
+                }
+            }
+        }
+        let mut seen: std::collections::BTreeSet<usize> = queue.iter().copied().collect();
+        while let Some(p) = queue.pop_front() {
+            if !flow.party_activities(p).contains(&a) {
+                continue;
+            }
+            for edge in edges(self.index.party.get(p)) {
+                out.push(edge);
+                if let EdgeKind::Subprocessor { subprocessor, .. } = edge.kind
+                    && seen.insert(subprocessor)
+                {
+                    queue.push_back(subprocessor);
+                }
+            }
+        }
+        out
     }
 }

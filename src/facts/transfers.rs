@@ -359,31 +359,34 @@ pub(super) fn derive(
     (edges, parties, onward_from)
 }
 
-/// For each activity, the edges its data travels, in edge order. Linear in the output: each
-/// edge is listed once for every activity whose data reaches its source.
-pub(super) fn by_activity(model: &Model, flow: &Flow, edges: &[TransferEdge]) -> Vec<Vec<usize>> {
-    let mut lists = vec![Vec::new(); model.activities.len()];
-    for (e, edge) in edges.iter().enumerate() {
-        let users: Box<dyn Iterator<Item = usize> + '_> = match edge.kind {
-            EdgeKind::Recipient { activity, .. } => Box::new(std::iter::once(activity)),
-            EdgeKind::SystemLocation { system } | EdgeKind::SystemHost { system, .. } => Box::new(
-                flow.system_activities
-                    .get(system)
-                    .into_iter()
-                    .flatten()
-                    .copied(),
-            ),
-            EdgeKind::Subprocessor { processor, .. } => {
-                Box::new(flow.party_activities(processor).iter().copied())
-            }
+/// Edge indexes by where the edge starts: one list per activity (recipients), system
+/// (location, host) and processor (subprocessors). Its total size is the number of edges.
+#[derive(Clone, Debug, Default)]
+pub struct EdgeIndex {
+    pub activity: Vec<Vec<usize>>,
+    pub system: Vec<Vec<usize>>,
+    pub party: Vec<Vec<usize>>,
+}
+
+impl EdgeIndex {
+    pub(super) fn build(model: &Model, edges: &[TransferEdge]) -> EdgeIndex {
+        let mut index = EdgeIndex {
+            activity: vec![Vec::new(); model.activities.len()],
+            system: vec![Vec::new(); model.systems.len()],
+            party: vec![Vec::new(); model.parties.len()],
         };
-        for a in users {
-            if let Some(list) = lists.get_mut(a) {
+        for (e, edge) in edges.iter().enumerate() {
+            let list = match edge.source() {
+                Endpoint::Activity(a) => index.activity.get_mut(a),
+                Endpoint::System(s) => index.system.get_mut(s),
+                Endpoint::Party(p) => index.party.get_mut(p),
+            };
+            if let Some(list) = list {
                 list.push(e);
             }
         }
+        index
     }
-    lists
 }
 
 /// Breadth-first over `subprocessors` from the parties that receive data directly: for each
