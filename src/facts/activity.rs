@@ -247,7 +247,9 @@ fn one(model: &Model, holdings: &BTreeSet<String>, activity: &Activity) -> Activ
     }
 }
 
-/// SPEC's table of rights per basis, with its extra sentences (marketing, Art. 22, Art. 20).
+/// The table of rights per basis (Art. 17, 20, 21, 7(3)), with its extra rules: objection to direct
+/// marketing, human intervention for a significant automated decision, portability only for
+/// automated processing of provided or observed data.
 fn applies(
     right: Right,
     basis: Option<BasisKind>,
