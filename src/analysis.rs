@@ -6,7 +6,6 @@ use crate::flow::Flow;
 use crate::model::{self, Model};
 use crate::source::{Origin, Sources, Span};
 use crate::syntax;
-use crate::time::Date;
 
 /// Everything one run of the checker learned.
 #[derive(Debug)]
@@ -14,19 +13,15 @@ pub struct Analysis {
     pub model: Model,
     /// The data-flow graph of the model (SPEC §4.1) and its derived facts.
     pub flow: Flow,
+    /// What the rules and every renderer read: rights, transfers, measures, DPIA, breaches.
+    pub facts: crate::facts::Facts,
     /// Sorted by file, line, column, code; suppressions and severity overrides applied.
     pub diagnostics: Vec<Diagnostic>,
     /// How many of the user's `.lawful` files were read (the JSON summary's `files`).
     pub files: usize,
 }
 
-/// What a run needs besides the sources.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub config: Config,
-    /// The date time-dependent rules use (`--today`, else `lawful.toml`, else the clock).
-    pub today: Date,
-}
+pub use crate::settings::Settings;
 
 pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     let mut diagnostics = Vec::new();
@@ -68,7 +63,8 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     }
     let model = model::resolve(lowered, &lost_names, &mut diagnostics);
     let flow = Flow::build(&model);
-    crate::rules::run(&model, &flow, settings, &mut diagnostics);
+    let facts = crate::facts::Facts::derive(&model, &flow, settings);
+    crate::rules::run(&model, &flow, &facts, settings, &mut diagnostics);
     drop_follow_on_findings(&model, &mut diagnostics);
     apply_allows(&model, &mut diagnostics);
     apply_severities(&settings.config, &mut diagnostics);
@@ -76,6 +72,7 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     Analysis {
         model,
         flow,
+        facts,
         diagnostics,
         files,
     }

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod config;
 pub mod diag;
+pub mod facts;
 pub mod flow;
 pub mod fmt;
 pub mod graph;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;
 pub mod stdlib;
 pub mod suggest;
@@ -24,4 +26,5 @@ pub mod syntax;
 pub mod time;
 pub mod workspace;
 
-pub use analysis::{Analysis, Settings, analyze};
+pub use analysis::{Analysis, analyze};
+pub use settings::Settings;

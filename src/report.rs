@@ -1,8 +1,9 @@
 //! Reports built from an analysis, beside the diagnostics: the breach notification verdicts
 //! of `lawful breach`. Like the diagnostic renderers, these return text and never print.
 
-use crate::analysis::{Analysis, Settings};
-use crate::rules::breach::{Assessment, assess};
+use crate::analysis::Analysis;
+use crate::rules::breach::{Assessment, assessment};
+use crate::settings::Settings;
 use crate::source::Sources;
 use serde::Serialize;
 
@@ -29,20 +30,23 @@ impl BreachReport {
     }
 }
 
-/// The verdict for every user-declared breach, in source order.
-pub fn breaches(analysis: &Analysis, sources: &Sources, settings: &Settings) -> Vec<BreachReport> {
+/// The verdict for every user-declared breach, in source order, rendered from the
+/// analysis's facts (`analysis.facts.breaches`). The facts were derived with the settings
+/// the analysis ran with; `_settings` is kept so callers need not change.
+pub fn breaches(analysis: &Analysis, sources: &Sources, _settings: &Settings) -> Vec<BreachReport> {
     analysis
         .model
         .breaches
         .iter()
-        .filter(|b| !b.header.from_stdlib)
-        .map(|breach| {
+        .enumerate()
+        .filter(|(_, b)| !b.header.from_stdlib)
+        .filter_map(|(b, breach)| {
             let at = crate::diag::locate(sources, None, Some(breach.header.name_span));
-            BreachReport {
+            Some(BreachReport {
                 file: at.file.unwrap_or_default(),
                 line: at.line,
-                assessment: assess(&analysis.model, &analysis.flow, breach, settings),
-            }
+                assessment: assessment(&analysis.model, &analysis.facts, b)?,
+            })
         })
         .collect()
 }

@@ -1,10 +1,12 @@
 //! A — accountability and register (Art. 5(1)(e), 13–14, 30, 35, 37), X — security
-//! (Art. 32), U — hygiene.
+//! (Art. 32), U — hygiene. Measures in effect, DPIA criteria and the DPO requirement are
+//! read from the facts (`facts::activity`).
 
 use super::{Context, names};
 use crate::diag::Diagnostic;
-use crate::flow::Flow;
-use crate::model::vocab::{Channel, Effect, MeasureKind, Sector};
+use crate::facts::activity::sensitive_data;
+use crate::facts::{DpiaIndicator, DpoReason};
+use crate::model::vocab::{Channel, MeasureKind};
 use crate::model::{Activity, Header, Model, Retention};
 use crate::syntax::ast::Kind;
 use std::collections::BTreeSet;
@@ -20,29 +22,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         if controller.dpo.is_none() && !controller.header.wrote("dpo") {
-            let reason = if controller.sector == Sector::Public {
-                Some("the controller is a public body".to_string())
-            } else {
-                model
-                    .activities
-                    .iter()
-                    .enumerate()
-                    .find_map(|(a, activity)| {
-                        let sensitive =
-                            !sensitive_data(model, &cx.flow.holdings[a], false).is_empty();
-                        (activity.large_scale && (sensitive || activity.monitoring)).then(|| {
-                            format!(
-                                "activity `{}` is large-scale {}",
-                                activity.header.name,
-                                if activity.monitoring {
-                                    "monitoring"
-                                } else {
-                                    "processing of special or criminal data"
-                                }
-                            )
-                        })
-                    })
-            };
+            let reason = cx.facts.dpo_required.first().map(|reason| match reason {
+                DpoReason::PublicBody => "the controller is a public body".to_string(),
+                DpoReason::LargeScaleMonitoring { activity } => format!(
+                    "activity `{}` is large-scale monitoring",
+                    model.activities[*activity].header.name
+                ),
+                DpoReason::LargeScaleSensitive { activity } => format!(
+                    "activity `{}` is large-scale processing of special or criminal data",
+                    model.activities[*activity].header.name
+                ),
+            });
             if let Some(reason) = reason {
                 out.push(
                     Diagnostic::new(
@@ -68,20 +58,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     unused(model, out);
 }
 
-/// Special or criminal categories among `data`; with `wide`, also national-id and financial.
-fn sensitive_data<'m>(model: &'m Model, data: &'m BTreeSet<String>, wide: bool) -> Vec<&'m str> {
-    data.iter()
-        .filter(|name| {
-            model.data_category(name).is_some_and(|d| {
-                d.special.is_some() || d.criminal || (wide && (d.national_id || d.financial))
-            })
-        })
-        .map(String::as_str)
-        .collect()
-}
-
 fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
+    let Some(facts) = cx.facts.activities.get(a) else {
+        return;
+    };
     let name = &activity.header.name;
     match &activity.retention {
         None if activity.header.wrote("retention") => {} // there, with a bad value: E003
@@ -97,7 +78,7 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
         ),
         Some(_) => {}
     }
-    if !Flow::any_measure(model, activity) {
+    if facts.measures.is_empty() {
         out.push(
             Diagnostic::new("A004", activity.header.name_span, format!("no security measures are in effect for activity `{name}`"))
                 .with_note("Art. 32: appropriate technical and organisational measures, declared on the activity, its systems or the controller")
@@ -115,7 +96,7 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
                 .with_help("add `notice \"<url of the privacy statement>\"` to the controller, or `informed \"…\"` to the activity"),
         );
     }
-    let indicators = dpia_indicators(model, &cx.flow.holdings[a], activity);
+    let indicators: Vec<String> = facts.dpia.iter().map(dpia_indicator).collect();
     if indicators.len() >= 2 && activity.dpia.is_none() {
         out.push(
             Diagnostic::new("A006", activity.header.name_span, format!("activity `{name}` meets {} DPIA criteria and has no `dpia`", indicators.len()))
@@ -124,7 +105,7 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
                 .with_help("carry out a DPIA and add `dpia \"<reference>\"`"),
         );
     }
-    let in_effect = Flow::measures_in_effect(model, activity);
+    let in_effect = facts.measures_in_effect();
     if !in_effect.contains(&MeasureKind::Encryption) {
         for statement in &activity.data {
             let data: BTreeSet<String> = model
@@ -155,46 +136,23 @@ fn activity_rules(cx: &Context<'_>, a: usize, activity: &Activity, out: &mut Vec
     }
 }
 
-/// The DPIA criteria an activity meets, each counted once.
-fn dpia_indicators(model: &Model, holdings: &BTreeSet<String>, activity: &Activity) -> Vec<String> {
-    let mut found = Vec::new();
-    let sensitive = sensitive_data(model, holdings, false);
-    if !sensitive.is_empty() {
-        found.push(format!("special or criminal data ({})", names(sensitive)));
+/// One DPIA criterion, in English.
+fn dpia_indicator(indicator: &DpiaIndicator) -> String {
+    let list = |items: &[String]| names(items.iter().map(String::as_str));
+    match indicator {
+        DpiaIndicator::SpecialOrCriminal(data) => {
+            format!("special or criminal data ({})", list(data))
+        }
+        DpiaIndicator::LargeScale => "large-scale".to_string(),
+        DpiaIndicator::Vulnerable(groups) => {
+            format!("minors or vulnerable subjects ({})", list(groups))
+        }
+        DpiaIndicator::AutomatedDecision => {
+            "automated decision with legal or significant effect".to_string()
+        }
+        DpiaIndicator::Profiling => "profiling".to_string(),
+        DpiaIndicator::Monitoring => "systematic monitoring".to_string(),
     }
-    if activity.large_scale {
-        found.push("large-scale".to_string());
-    }
-    let vulnerable: Vec<&str> = activity
-        .subjects
-        .iter()
-        .filter(|s| {
-            model
-                .subjects_category(&s.name)
-                .is_some_and(|c| c.minors || c.vulnerable)
-        })
-        .map(|s| s.name.as_str())
-        .collect();
-    if !vulnerable.is_empty() {
-        found.push(format!(
-            "minors or vulnerable subjects ({})",
-            names(vulnerable)
-        ));
-    }
-    if activity
-        .automated_decision
-        .as_ref()
-        .is_some_and(|d| matches!(d.effect, Some(Effect::Legal | Effect::Significant)))
-    {
-        found.push("automated decision with legal or significant effect".to_string());
-    }
-    if activity.profiling {
-        found.push("profiling".to_string());
-    }
-    if activity.monitoring {
-        found.push("systematic monitoring".to_string());
-    }
-    found
 }
 
 /// U001: user declarations nothing refers to.

@@ -1,16 +1,13 @@
 //! N — personal-data breaches (Art. 33, 34; UAVG art. 41–42; Wft): the notification decision
-//! shared by `lawful check` (N001–N006) and `lawful breach`.
+//! shared by `lawful check` (N001–N008) and `lawful breach`, worded from the breach facts
+//! (`facts::breach`).
 
 use super::{Context, names};
-use crate::analysis::Settings;
 use crate::diag::Diagnostic;
-use crate::flow::Flow;
+use crate::facts::{AuthorityReason, AuthorityTiming, Facts, RiskIndicator, SubjectsReason};
 use crate::model::vocab::{BreachException, Risk};
-use crate::model::{Breach, Encrypted, Model};
-use crate::syntax::ast::Kind;
-use crate::time::DateTime;
+use crate::model::{Breach, Model};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// "72 h 01 min": exact, so a notification a minute late never reads as "72 hours".
 pub fn elapsed(minutes: i64) -> String {
@@ -19,8 +16,7 @@ pub fn elapsed(minutes: i64) -> String {
     format!("{sign}{} h {:02} min", minutes / 60, minutes % 60)
 }
 
-/// Hours the controller has to notify the authority (Art. 33(1)).
-pub const AUTHORITY_DEADLINE_HOURS: i64 = 72;
+pub use crate::facts::breach::{AUTHORITY_DEADLINE_HOURS, dutch_controller};
 
 /// The decision for one breach, with the reasons that led to it.
 #[derive(Clone, Debug, Serialize)]
@@ -69,281 +65,113 @@ pub struct SubjectsVerdict {
     pub before_discovery: bool,
 }
 
-pub fn assess(model: &Model, flow: &Flow, breach: &Breach, settings: &Settings) -> Assessment {
-    let mut data: BTreeSet<String> = BTreeSet::new();
-    let mut subjects: BTreeSet<String> = BTreeSet::new();
-    let mut profiling: Vec<&str> = Vec::new();
-    for affected in &breach.affects {
-        let Some(a) = model.position(Kind::Activity, &affected.name) else {
-            continue;
-        };
-        let activity = &model.activities[a];
-        // Everything the activity holds, including what reaches it through `reuses`, and the
-        // people that data is about: those of the activities it came from as well.
-        data.extend(flow.holdings[a].iter().cloned());
-        subjects.extend(activity.subjects.iter().map(|s| s.name.clone()));
-        // People of an upstream activity are affected only if their data (what that activity
-        // collected itself) is among what the breached activity holds.
-        for origin in flow.origins(model, a).keys() {
-            let upstream = &model.activities[*origin];
-            if crate::flow::own_data(model, upstream)
-                .iter()
-                .any(|d| flow.holdings[a].contains(d))
-            {
-                subjects.extend(upstream.subjects.iter().map(|s| s.name.clone()));
-            }
-        }
-        if activity.profiling {
-            profiling.push(&activity.header.name);
-        }
-    }
-    data.extend(model.expand_data(breach.data.iter().map(|r| r.name.as_str())));
-    subjects.extend(breach.subjects.iter().map(|s| s.name.clone()));
-
-    let mut indicators = Vec::new();
-    let flagged = |test: fn(&crate::model::DataCategory) -> bool| -> Vec<&str> {
-        data.iter()
-            .filter(|d| model.data_category(d).is_some_and(test))
-            .map(String::as_str)
-            .collect()
-    };
-    for (label, found) in [
-        ("special-category data", flagged(|d| d.special.is_some())),
-        ("criminal-offence data", flagged(|d| d.criminal)),
-        (
-            "national identification numbers",
-            flagged(|d| d.national_id),
-        ),
-        ("financial data", flagged(|d| d.financial)),
-    ] {
-        if !found.is_empty() {
-            indicators.push(format!("{label} ({})", names(found)));
-        }
-    }
-    let vulnerable: Vec<&str> = subjects
-        .iter()
-        .filter(|s| {
-            model
-                .subjects_category(s)
-                .is_some_and(|c| c.minors || c.vulnerable)
-        })
-        .map(String::as_str)
-        .collect();
-    if !vulnerable.is_empty() {
-        indicators.push(format!(
-            "minors or vulnerable people ({})",
-            names(vulnerable)
-        ));
-    }
-    if !profiling.is_empty() {
-        indicators.push(format!("profiling in {}", names(profiling)));
-    }
-    if let Some(count) = breach.subjects_affected
-        && count >= settings.config.large_scale
-    {
-        indicators.push(format!(
-            "{} affected, at or above the large-scale threshold of {}",
-            people(count),
-            settings.config.large_scale
-        ));
-    }
-    let declared_high = breach
-        .risk
-        .as_ref()
-        .is_some_and(|r| r.value.0 == Risk::High);
-    if declared_high {
-        indicators.push("the controller assessed the risk as high".to_string());
-    }
-    let high_risk = !indicators.is_empty();
-
-    let encrypted = breach
-        .encrypted
-        .is_some_and(|e| e.intact && e.backup && e.key_safe);
-    let encryption_gap = breach.encrypted.and_then(encryption_failed);
-    let unlikely = breach
-        .risk
-        .as_ref()
-        .is_some_and(|r| r.value.0 == Risk::Unlikely);
-
-    // Authority (Art. 33(1)).
-    let mut authority_reasons = Vec::new();
-    if encrypted {
-        authority_reasons.push("the data was encrypted with the key safe, intact and backed up, so it is unintelligible and recoverable".to_string());
-    }
-    if let Some(recipient) = &breach.trusted_recipient {
-        authority_reasons.push(format!(
-            "a trusted recipient returned or destroyed the data ({recipient})"
-        ));
-    }
-    // A breach likely to result in a high risk is likely to result in a risk: the controller's
-    // `unlikely` cannot outweigh the indicators (N006 says so).
-    if unlikely && !high_risk {
-        authority_reasons.push(
-            "the controller assessed that the breach is unlikely to result in a risk".to_string(),
-        );
-    }
-    let authority_required = authority_reasons.is_empty();
-    if authority_required {
-        authority_reasons.push("no exception applies: a breach must be notified unless it is unlikely to result in a risk (Art. 33(1))".to_string());
-        if unlikely {
-            authority_reasons.push(format!(
-                "the controller's `risk unlikely` does not outweigh the high-risk indicators ({}): a breach likely to result in a high risk is likely to result in a risk",
-                indicators.join("; ")
-            ));
-        }
-        if let Some(gap) = &encryption_gap {
-            authority_reasons.push(gap.clone());
-        }
-    }
-    let deadline = breach
-        .discovered
-        .map(|d| d.plus_hours(AUTHORITY_DEADLINE_HOURS));
-    let before =
-        |notified: Option<&crate::model::Stated<DateTime>>| match (breach.discovered, notified) {
-            (Some(discovered), Some(n)) => n.value < discovered,
-            _ => false,
-        };
-    let authority_before = before(breach.notified_authority.as_ref());
-    let subjects_before = before(breach.notified_subjects.as_ref());
-    let hours_after = match (breach.discovered, &breach.notified_authority) {
-        (Some(discovered), Some(notified)) => {
-            Some(discovered.minutes_until(notified.value) as f64 / 60.0)
-        }
-        _ => None,
-    };
-    let on_time = match (deadline, &breach.notified_authority) {
-        (Some(deadline), Some(notified)) if !authority_before => Some(notified.value <= deadline),
-        _ => None,
-    };
-    let overdue_days = match (deadline, &breach.notified_authority) {
-        (Some(deadline), None) if authority_required => {
-            let days = settings.today.days_since_epoch() - local_date(deadline).days_since_epoch();
-            (days > 0).then_some(days)
-        }
-        _ => None,
-    };
-
-    // Data subjects (Art. 34).
-    let mut subject_reasons = Vec::new();
-    let dutch = dutch_controller(model);
-    let wft = dutch
-        && model
-            .controller
-            .as_ref()
-            .is_some_and(|c| c.financial_institution);
-    if high_risk {
-        if encrypted {
-            subject_reasons.push("Art. 34(3)(a): the data was unintelligible to anyone who saw it (encryption exception)".to_string());
-        }
-        if breach.trusted_recipient.is_some() {
-            subject_reasons.push("a trusted recipient returned or destroyed the data".to_string());
-        }
-        if let Some(contained) = &breach.contained {
-            subject_reasons.push(format!("Art. 34(3)(b): measures taken right after the breach remove the high risk ({contained})"));
-        }
-        if let Some(exception) = breach.exception.filter(|_| dutch) {
-            subject_reasons.push(match exception {
-                BreachException::PublicInterest => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm an important public interest, such as national or public security".to_string(),
-                BreachException::OthersPrivacy => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm the rights and freedoms of others, such as their privacy".to_string(),
-            });
-        }
-        if wft {
-            subject_reasons.push("UAVG art. 42 with the Wft: a Dutch financial institution is exempt from informing the people concerned".to_string());
-        }
-    }
-    let subjects_required = high_risk && subject_reasons.is_empty();
-    if subjects_required {
-        subject_reasons.push(format!(
-            "the breach is likely to result in a high risk: {}",
-            indicators.join("; ")
-        ));
-        if let Some(gap) = &encryption_gap {
-            subject_reasons.push(gap.clone());
-        }
-    } else if !high_risk {
-        subject_reasons.push(
-            "no high-risk indicator is present, so the people need not be informed (Art. 34(1))"
-                .to_string(),
-        );
-    }
-
-    Assessment {
+/// The verdict for breach number `b` of the model, worded in English from its facts.
+pub fn assessment(model: &Model, facts: &Facts, b: usize) -> Option<Assessment> {
+    let breach = model.breaches.get(b)?;
+    let verdict = facts.breaches.get(b)?;
+    let indicators: Vec<String> = verdict.indicators.iter().map(indicator).collect();
+    let joined = indicators.join("; ");
+    let authority = &verdict.authority;
+    let subjects = &verdict.subjects;
+    Some(Assessment {
         breach: breach.header.name.clone(),
         title: breach.header.title.clone(),
         discovered: breach.discovered.map(|d| d.to_string()),
-        affected_data: data.into_iter().collect(),
-        affected_subjects: subjects.into_iter().collect(),
+        affected_data: verdict.affected_data.clone(),
+        affected_subjects: verdict.affected_subjects.clone(),
         subjects_affected: breach.subjects_affected,
-        indicators,
-        high_risk,
+        high_risk: verdict.high_risk,
         authority: AuthorityVerdict {
-            required: authority_required,
-            reasons: authority_reasons,
-            deadline: deadline.map(|d| d.to_string()),
-            notified: breach
-                .notified_authority
-                .as_ref()
-                .map(|n| n.value.to_string()),
-            hours_after_discovery: hours_after.map(|h| (h * 10.0).round() / 10.0),
-            minutes_after_discovery: match (breach.discovered, &breach.notified_authority) {
-                (Some(discovered), Some(notified)) => {
-                    Some(discovered.minutes_until(notified.value))
-                }
+            required: authority.required,
+            reasons: authority
+                .reasons
+                .iter()
+                .map(|r| authority_reason(r, &joined))
+                .collect(),
+            deadline: authority.deadline.map(|d| d.to_string()),
+            notified: authority.notified.map(|n| n.to_string()),
+            hours_after_discovery: authority
+                .minutes_after_discovery
+                .map(|m| (m as f64 / 60.0 * 10.0).round() / 10.0),
+            minutes_after_discovery: authority.minutes_after_discovery,
+            on_time: match authority.timing {
+                AuthorityTiming::OnTime => Some(true),
+                AuthorityTiming::Late => Some(false),
                 _ => None,
             },
-            on_time,
-            delay_reason: breach.delay_reason.clone(),
-            before_discovery: authority_before,
-            overdue_days,
+            delay_reason: authority.delay_reason.clone(),
+            before_discovery: authority.timing == AuthorityTiming::BeforeDiscovery,
+            overdue_days: authority.overdue_days,
         },
         data_subjects: SubjectsVerdict {
-            required: subjects_required,
-            reasons: subject_reasons,
-            public_communication_allowed: subjects_required && breach.disproportionate_effort,
-            notified: breach
-                .notified_subjects
-                .as_ref()
-                .map(|n| n.value.to_string()),
-            before_discovery: subjects_before,
+            required: subjects.required,
+            reasons: subjects
+                .reasons
+                .iter()
+                .map(|r| subjects_reason(r, &joined))
+                .collect(),
+            public_communication_allowed: subjects.public_communication_allowed,
+            notified: subjects.notified.map(|n| n.to_string()),
+            before_discovery: subjects.before_discovery,
         },
+        indicators,
+    })
+}
+
+/// One high-risk indicator, in English.
+pub fn indicator(indicator: &RiskIndicator) -> String {
+    let list = |items: &[String]| names(items.iter().map(String::as_str));
+    match indicator {
+        RiskIndicator::SpecialCategory(data) => format!("special-category data ({})", list(data)),
+        RiskIndicator::CriminalOffence(data) => format!("criminal-offence data ({})", list(data)),
+        RiskIndicator::NationalId(data) => {
+            format!("national identification numbers ({})", list(data))
+        }
+        RiskIndicator::Financial(data) => format!("financial data ({})", list(data)),
+        RiskIndicator::Vulnerable(groups) => {
+            format!("minors or vulnerable people ({})", list(groups))
+        }
+        RiskIndicator::Profiling(activities) => format!("profiling in {}", list(activities)),
+        RiskIndicator::LargeScale { count, threshold } => format!(
+            "{} affected, at or above the large-scale threshold of {threshold}",
+            people(*count)
+        ),
+        RiskIndicator::DeclaredHigh => "the controller assessed the risk as high".to_string(),
     }
 }
 
-/// Whether the controller is established in the Netherlands: the Dutch UAVG and Wft grounds
-/// not to inform the people concerned count only then.
-pub fn dutch_controller(model: &Model) -> bool {
-    model
-        .controller
-        .as_ref()
-        .and_then(|c| c.country.as_ref())
-        .is_some_and(|country| country.name == "NL")
+fn authority_reason(reason: &AuthorityReason, indicators: &str) -> String {
+    match reason {
+        AuthorityReason::Encrypted => "the data was encrypted with the key safe, intact and backed up, so it is unintelligible and recoverable".to_string(),
+        AuthorityReason::TrustedRecipient(recipient) => format!("a trusted recipient returned or destroyed the data ({recipient})"),
+        AuthorityReason::AssessedUnlikely => "the controller assessed that the breach is unlikely to result in a risk".to_string(),
+        AuthorityReason::NoException => "no exception applies: a breach must be notified unless it is unlikely to result in a risk (Art. 33(1))".to_string(),
+        AuthorityReason::UnlikelyOutweighed => format!("the controller's `risk unlikely` does not outweigh the high-risk indicators ({indicators}): a breach likely to result in a high risk is likely to result in a risk"),
+        AuthorityReason::EncryptionIncomplete(gap) => encryption_gap(gap),
+    }
+}
+
+fn subjects_reason(reason: &SubjectsReason, indicators: &str) -> String {
+    match reason {
+        SubjectsReason::Encrypted => "Art. 34(3)(a): the data was unintelligible to anyone who saw it (encryption exception)".to_string(),
+        SubjectsReason::TrustedRecipient => "a trusted recipient returned or destroyed the data".to_string(),
+        SubjectsReason::Contained(contained) => format!("Art. 34(3)(b): measures taken right after the breach remove the high risk ({contained})"),
+        SubjectsReason::DutchException(BreachException::PublicInterest) => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm an important public interest, such as national or public security".to_string(),
+        SubjectsReason::DutchException(BreachException::OthersPrivacy) => "UAVG art. 41(1) (GDPR Art. 23): informing the people would harm the rights and freedoms of others, such as their privacy".to_string(),
+        SubjectsReason::DutchFinancialInstitution => "UAVG art. 42 with the Wft: a Dutch financial institution is exempt from informing the people concerned".to_string(),
+        SubjectsReason::HighRisk => format!("the breach is likely to result in a high risk: {indicators}"),
+        SubjectsReason::EncryptionIncomplete(gap) => encryption_gap(gap),
+        SubjectsReason::NoHighRisk => "no high-risk indicator is present, so the people need not be informed (Art. 34(1))".to_string(),
+    }
 }
 
 /// Which of the three conditions of the encryption exception is not recorded, as a reason.
-fn encryption_failed(encrypted: Encrypted) -> Option<String> {
-    let missing: Vec<&str> = [
-        ("intact", encrypted.intact),
-        ("backup", encrypted.backup),
-        ("key-safe", encrypted.key_safe),
-    ]
-    .into_iter()
-    .filter(|(_, held)| !held)
-    .map(|(flag, _)| flag)
-    .collect();
-    if missing.is_empty() {
-        return None;
-    }
-    Some(format!(
+fn encryption_gap(missing: &[&str]) -> String {
+    format!(
         "the encryption exception does not apply: {} {} not recorded (it needs the encryption intact, a backup, and the key safe)",
         names(missing.iter().copied()),
         if missing.len() == 1 { "is" } else { "are" }
-    ))
-}
-
-/// The calendar date of a moment, in the offset it was written in.
-fn local_date(moment: DateTime) -> crate::time::Date {
-    let local = moment.utc_minutes + i64::from(moment.offset_minutes);
-    crate::time::Date::from_days_since_epoch(local.div_euclid(1440))
+    )
 }
 
 /// "1 person", "312 people".
@@ -365,7 +193,10 @@ pub fn days(count: i64) -> String {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for breach in cx.model.breaches.iter().filter(|b| !b.header.from_stdlib) {
+    for (b, breach) in cx.model.breaches.iter().enumerate() {
+        if breach.header.from_stdlib {
+            continue;
+        }
         let name = &breach.header.name;
         let missing: Vec<&str> = [
             ("facts", &breach.facts),
@@ -383,16 +214,21 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help(format!("add {}", missing.iter().map(|m| format!("`{m} \"…\"`")).collect::<Vec<_>>().join(", "))),
             );
         }
-        let assessment = assess(cx.model, cx.flow, breach, cx.settings);
+        let (Some(assessment), Some(facts)) =
+            (assessment(cx.model, cx.facts, b), cx.facts.breaches.get(b))
+        else {
+            continue;
+        };
         if let Some(risk) = &breach.risk {
-            let indicators: Vec<&String> = assessment
+            let indicators: Vec<String> = facts
                 .indicators
                 .iter()
-                .filter(|i| !i.starts_with("the controller assessed"))
+                .filter(|i| **i != RiskIndicator::DeclaredHigh)
+                .map(indicator)
                 .collect();
             if risk.value.0 == Risk::Unlikely && !indicators.is_empty() {
                 out.push(
-                    Diagnostic::new("N006", risk.stmt, format!("risk declared `unlikely`, but the facts show high-risk indicators: {}", indicators.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")))
+                    Diagnostic::new("N006", risk.stmt, format!("risk declared `unlikely`, but the facts show high-risk indicators: {}", indicators.join("; ")))
                         .with_help("reassess the risk; if it stays `unlikely`, record why in the `risk` string and the breach register"),
                 );
             }

@@ -10,22 +10,32 @@ mod rights;
 mod structure;
 mod transfers;
 
-use crate::analysis::Settings;
 use crate::diag::Diagnostic;
+use crate::facts::Facts;
 use crate::flow::Flow;
 use crate::model::Model;
+use crate::settings::Settings;
 
 /// What every rule may read.
 pub struct Context<'a> {
     pub model: &'a Model,
     pub flow: &'a Flow,
+    /// The derived facts (rights, transfers, measures, DPIA, breach verdicts) rules read.
+    pub facts: &'a Facts,
     pub settings: &'a Settings,
 }
 
-pub fn run(model: &Model, flow: &Flow, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+pub fn run(
+    model: &Model,
+    flow: &Flow,
+    facts: &Facts,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let cx = Context {
         model,
         flow,
+        facts,
         settings,
     };
     structure::check(&cx, diagnostics);

@@ -1,56 +1,12 @@
-//! R — data-subject rights (Art. 7(3), 12, 15–22), and which apply to an activity.
+//! R — data-subject rights (Art. 7(3), 12, 15–22). Which rights apply, and each right's
+//! channel, are read from the facts (`facts::activity`).
 
 use super::Context;
 use super::names;
 use crate::diag::Diagnostic;
-use crate::flow;
-use crate::model::vocab::{
-    BasisKind, DataOrigin, DecisionException, Effect, PurposeKind, Right, Safeguard,
-};
+use crate::model::vocab::{BasisKind, DecisionException, Effect, Right, Safeguard};
 use crate::model::{Activity, Model, Rights};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The rights that apply to an activity.
-pub fn applicable(
-    model: &Model,
-    holdings: &BTreeSet<String>,
-    activity: &Activity,
-) -> BTreeSet<Right> {
-    use Right::*;
-    let mut rights: BTreeSet<Right> = [Access, Rectification, Restriction].into();
-    match activity.basis.as_ref().map(|b| b.kind) {
-        Some(BasisKind::Consent) => rights.extend([Erasure, Portability, WithdrawConsent]),
-        Some(BasisKind::Contract) => rights.extend([Erasure, Portability]),
-        Some(BasisKind::VitalInterests) => rights.extend([Erasure]),
-        Some(BasisKind::PublicTask) => rights.extend([Objection]),
-        Some(BasisKind::LegitimateInterest) => rights.extend([Erasure, Objection]),
-        Some(BasisKind::LegalObligation) | None => {}
-    }
-    if activity
-        .purpose
-        .as_ref()
-        .and_then(|p| model.purpose(&p.name))
-        .is_some_and(|p| p.kind == PurposeKind::Marketing)
-    {
-        rights.insert(Objection);
-    }
-    if activity
-        .automated_decision
-        .as_ref()
-        .is_some_and(|d| significant(d.effect))
-    {
-        rights.insert(HumanIntervention);
-    }
-    // Portability: automated processing of data the person provided or that was observed.
-    let portable_data = holdings
-        .iter()
-        .filter_map(|d| model.data_category(d))
-        .any(|d| d.origin != DataOrigin::Derived);
-    if rights.contains(&Portability) && !(flow::automated(activity) && portable_data) {
-        rights.remove(&Portability);
-    }
-    rights
-}
 
 fn significant(effect: Option<Effect>) -> bool {
     matches!(effect, Some(Effect::Legal | Effect::Significant))
@@ -72,22 +28,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(rights) = &activity.rights {
             block_rules(rights, controller_rights, out);
         }
-        let applicable = applicable(model, &cx.flow.holdings[a], activity);
-        for right in &applicable {
-            let has_channel = activity
-                .rights
-                .as_ref()
-                .is_some_and(|r| r.channels.contains_key(right))
-                || controller_rights.is_some_and(|r| r.channels.contains_key(right));
+        let Some(facts) = cx.facts.activities.get(a) else {
+            continue;
+        };
+        for right in facts.applicable() {
             // A declaration with a syntax error may have lost its `rights` or `basis`: its
             // E001 is the one finding, not an R001 at the controller.
-            if !has_channel && !activity.header.recovered {
-                needed.entry(*right).or_default().push(activity);
+            if right.channel.is_none() && !activity.header.recovered {
+                needed.entry(right.right).or_default().push(activity);
             }
         }
         if let Some(rights) = &activity.rights {
             for (right, stated) in &rights.channels {
-                if !applicable.contains(right) {
+                if !facts.right(*right).is_some_and(|r| r.applies.holds()) {
                     out.push(
                         Diagnostic::new(
                             "R007",

@@ -1,267 +1,122 @@
-//! T — international transfers (Art. 27, 44–49).
+//! T — international transfers (Art. 27, 44–49), read from the transfer edges of the facts
+//! (`facts::transfers`): each edge's country status and the mechanism protecting it.
 
 use super::Context;
 use crate::diag::Diagnostic;
+use crate::facts::{DeclaredOn, EdgeKind, Protection, TransferEdge, TransferStatus};
 use crate::model::vocab::Mechanism;
-use crate::model::{Country, Model, Party, Transfer};
+use crate::model::{Country, Model, Transfer};
 use crate::source::Span;
-use crate::syntax::ast::Kind;
-use crate::time::Date;
-
-/// How a destination stands under Chapter V.
-#[derive(Debug, PartialEq, Eq)]
-enum Destination<'m> {
-    /// Not a declared country (E004 already).
-    Unknown,
-    /// Inside the EEA.
-    Eea,
-    /// The controller's own country: never a transfer.
-    OwnCountry,
-    /// A third country with an adequacy decision covering this recipient.
-    Adequate,
-    /// A partial decision (e.g. the EU-US DPF) that the recipient does not meet.
-    PartialNotMet { requires: &'m str },
-    /// A third country with no decision.
-    NotAdequate,
-}
-
-/// How the destination stands on `today`: a decision counts only from its `since` date.
-fn destination<'m>(
-    model: &'m Model,
-    today: Date,
-    country: &str,
-    certified: &[&str],
-) -> Destination<'m> {
-    let Some(info) = model.country(country) else {
-        return Destination::Unknown;
-    };
-    let own = model
-        .controller
-        .as_ref()
-        .and_then(|c| c.country.as_ref())
-        .is_some_and(|c| c.name == country);
-    if info.eea {
-        return Destination::Eea;
-    }
-    let in_force = info
-        .adequacy
-        .as_ref()
-        .filter(|a| a.since.is_none_or(|since| since <= today));
-    let judged = match in_force {
-        Some(adequacy) if adequacy.full => Destination::Adequate,
-        Some(adequacy) => match adequacy.requires.as_deref() {
-            Some(requires) if certified.contains(&requires) => Destination::Adequate,
-            Some(requires) => Destination::PartialNotMet { requires },
-            None => Destination::Adequate,
-        },
-        None => Destination::NotAdequate,
-    };
-    // The controller's own country is never a transfer; when it is adequate anyway, a
-    // `transfer` there is still "not needed" (T005), so only the other outcomes change.
-    match judged {
-        Destination::PartialNotMet { .. } | Destination::NotAdequate if own => {
-            Destination::OwnCountry
-        }
-        other => other,
-    }
-}
-
-/// Parties whose `transfer` is what protects a system they host (a host's transfer may
-/// protect the system): such a transfer is needed even when the host itself is in the EEA.
-fn hosts_whose_transfer_protects_a_system(cx: &Context<'_>) -> Vec<usize> {
-    let model = cx.model;
-    let mut relied_on = Vec::new();
-    for (s, system) in model.systems.iter().enumerate() {
-        if system.transfer.is_some() || !cx.flow.reaches_system(s) {
-            continue;
-        }
-        let Some(host) = system
-            .hosted_by
-            .as_ref()
-            .and_then(|h| model.position(Kind::Party, &h.value.name))
-        else {
-            continue;
-        };
-        let host_party = &model.parties[host];
-        if host_party.transfer.is_none() {
-            continue;
-        }
-        let certified = certifications(host_party);
-        let needs = system
-            .location
-            .iter()
-            .map(|l| &l.value)
-            .chain(host_party.country.iter())
-            .any(|country| {
-                matches!(
-                    destination(model, cx.settings.today, &country.name, &certified),
-                    Destination::PartialNotMet { .. } | Destination::NotAdequate
-                )
-            });
-        if needs {
-            relied_on.push(host);
-        }
-    }
-    relied_on
-}
-
-fn certifications(party: &Party) -> Vec<&str> {
-    party.certified.iter().map(|c| c.value.as_str()).collect()
-}
-
-/// A destination that needs a transfer tool (Art. 46): a non-adequate third country.
-fn needs_tool(dest: &Destination<'_>) -> bool {
-    matches!(
-        dest,
-        Destination::PartialNotMet { .. } | Destination::NotAdequate
-    )
-}
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     // The `transfer` statements that protect an edge into a non-adequate third country: only
     // those are relied on, so only those need a transfer impact assessment (T003).
-    let mut relied: Vec<&Transfer> = Vec::new();
+    let mut relied: Vec<&Protection> = Vec::new();
+    // `recipient a, b` is one statement: at most one finding for it.
+    let mut reported: BTreeSet<Span> = BTreeSet::new();
+    let mut by_system: BTreeMap<usize, Vec<&TransferEdge>> = BTreeMap::new();
+    let mut by_processor: BTreeMap<usize, Vec<&TransferEdge>> = BTreeMap::new();
     // Edges into parties from recipient statements: one finding per statement.
-    for activity in model.activities.iter().filter(|a| !a.header.from_stdlib) {
-        // `recipient a, b` is one statement: at most one finding for it.
-        let mut reported: Vec<Span> = Vec::new();
-        for recipient in &activity.recipients {
-            let Some(party) = model.party(&recipient.party.name) else {
+    for edge in &cx.facts.transfers {
+        let (activity, recipient, party) = match edge.kind {
+            EdgeKind::Recipient {
+                activity,
+                recipient,
+                party,
+            } => (activity, recipient, party),
+            EdgeKind::SystemLocation { system } | EdgeKind::SystemHost { system, .. } => {
+                by_system.entry(system).or_default().push(edge);
                 continue;
-            };
-            let Some(country) = &party.country else {
+            }
+            EdgeKind::Subprocessor { processor, .. } => {
+                by_processor.entry(processor).or_default().push(edge);
                 continue;
-            };
-            let dest = destination(
+            }
+        };
+        let activity = &model.activities[activity];
+        let party = &model.parties[party];
+        if edge.status.needs_tool()
+            && let Some(protection) = &edge.protection
+        {
+            relied.push(protection);
+        }
+        if !reported.contains(&edge.anchor)
+            && unprotected(
                 model,
-                cx.settings.today,
-                &country.name,
-                &certifications(party),
-            );
-            let protected = recipient.transfer.is_some() || party.transfer.is_some();
-            if needs_tool(&dest)
-                && let Some(transfer) = recipient.transfer.as_ref().or(party.transfer.as_ref())
-            {
-                relied.push(transfer);
+                edge,
+                Crossing {
+                    receiver: &party.header.name,
+                    certifiable: Some(&party.header.name),
+                },
+                out,
+            )
+        {
+            reported.insert(edge.anchor);
+        }
+        if let Some(transfer) = &activity.recipients[recipient].transfer {
+            if edge.status.covered() {
+                not_needed(transfer, &edge.country, out);
             }
-            if !reported.contains(&recipient.stmt)
-                && unprotected(
-                    model,
-                    &dest,
-                    protected,
-                    Crossing {
-                        anchor: recipient.stmt,
-                        receiver: &party.header.name,
-                        certifiable: Some(&party.header.name),
-                        country,
-                    },
-                    out,
-                )
-            {
-                reported.push(recipient.stmt);
-            }
-            if let Some(transfer) = &recipient.transfer {
-                if matches!(dest, Destination::Eea | Destination::Adequate) {
-                    not_needed(transfer, &country.name, out);
-                }
-                derogation_occasional(transfer, [activity].into_iter(), out);
-            }
+            derogation_occasional(transfer, [activity].into_iter(), out);
         }
     }
-    // Edges into systems and on to their hosts: one finding per system that data reaches.
-    for (s, system) in model.systems.iter().enumerate() {
-        if system.header.from_stdlib {
-            continue;
-        }
-        let host = system
-            .hosted_by
-            .as_ref()
-            .and_then(|h| model.party(&h.value.name));
-        let certified = host.map(certifications).unwrap_or_default();
-        // The system's location (default: its host's country), and the host itself,
-        // which receives all data stored.
-        let mut destinations: Vec<&crate::model::Ref> = Vec::new();
-        if let Some(location) = &system.location {
-            destinations.push(&location.value);
-        }
-        if let Some(country) = host.and_then(|h| h.country.as_ref()) {
-            destinations.push(country);
-        }
-        let anchor = system
-            .location
-            .as_ref()
-            .map(|l| l.stmt)
-            .or(system.hosted_by.as_ref().map(|h| h.stmt));
-        let (Some(anchor), false) = (anchor, destinations.is_empty()) else {
-            continue;
-        };
-        let judged: Vec<(Destination<'_>, &crate::model::Ref)> = destinations
-            .into_iter()
-            .map(|country| {
-                (
-                    destination(model, cx.settings.today, &country.name, &certified),
-                    country,
-                )
-            })
-            .collect();
-        let needs_transfer = judged.iter().find(|(dest, _)| {
-            matches!(
-                dest,
-                Destination::PartialNotMet { .. } | Destination::NotAdequate
-            )
-        });
-        if cx.flow.reaches_system(s)
-            && let Some((dest, country)) = needs_transfer
-        {
-            let protected = system.transfer.is_some() || host.is_some_and(|h| h.transfer.is_some());
-            if let Some(transfer) = system
-                .transfer
-                .as_ref()
-                .or(host.and_then(|h| h.transfer.as_ref()))
-            {
-                relied.push(transfer);
+    // Edges into systems and on to their hosts: one finding per system that data reaches,
+    // for the first of its destinations (location, then host) that needs a transfer tool.
+    for (s, edges) in &by_system {
+        let system = &model.systems[*s];
+        let host = edges.iter().find_map(|e| e.certifiable);
+        let needs_transfer = edges.iter().find(|e| e.status.needs_tool());
+        if let Some(edge) = needs_transfer.filter(|e| e.reached) {
+            if let Some(protection) = &edge.protection {
+                relied.push(protection);
             }
             unprotected(
                 model,
-                dest,
-                protected,
+                edge,
                 Crossing {
-                    anchor,
                     receiver: &system.header.name,
-                    certifiable: host.map(|h| h.header.name.as_str()),
-                    country,
+                    certifiable: host.map(|h| model.parties[h].header.name.as_str()),
                 },
                 out,
             );
         }
         if let Some(transfer) = &system.transfer {
-            let covered = judged
-                .iter()
-                .find(|(dest, _)| matches!(dest, Destination::Eea | Destination::Adequate));
-            if let (None, Some((_, country))) = (needs_transfer, covered) {
-                not_needed(transfer, &country.name, out);
+            let covered = edges.iter().find(|e| e.status.covered());
+            if let (None, Some(edge)) = (needs_transfer, covered) {
+                not_needed(transfer, &edge.country, out);
             }
-            let users = cx.flow.system_activities[s]
+            let users = cx.flow.system_activities[*s]
                 .iter()
                 .map(|a| &model.activities[*a]);
             derogation_occasional(transfer, users, out);
         }
     }
+    // A host's `transfer` that protects a system it hosts is needed even when the host
+    // itself is in the EEA.
+    let relied_on: BTreeSet<usize> = by_system
+        .values()
+        .flatten()
+        .filter(|e| e.reached && e.status.needs_tool())
+        .filter_map(|e| match e.protection.as_ref().map(|p| p.declared) {
+            Some(DeclaredOn::Party(host)) => Some(host),
+            _ => None,
+        })
+        .collect();
     // Parties: their own `transfer`, and the subprocessors they pass data on to.
-    let relied_on = hosts_whose_transfer_protects_a_system(cx);
     for (p, party) in model.parties.iter().enumerate() {
         if party.header.from_stdlib {
             continue;
         }
-        if let (Some(transfer), Some(country)) = (&party.transfer, &party.country) {
-            let dest = destination(
-                model,
-                cx.settings.today,
-                &country.name,
-                &certifications(party),
-            );
-            if matches!(dest, Destination::Eea | Destination::Adequate) && !relied_on.contains(&p) {
+        if let (Some(transfer), Some(status)) = (
+            &party.transfer,
+            cx.facts.parties.get(p).and_then(|f| f.status.as_ref()),
+        ) {
+            if status.covered()
+                && !relied_on.contains(&p)
+                && let Some(country) = &party.country
+            {
                 not_needed(transfer, &country.name, out);
             }
             let users = cx
@@ -271,42 +126,25 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|a| &model.activities[*a]);
             derogation_occasional(transfer, users, out);
         }
-        if !cx.flow.reaches_party(p) {
-            continue;
-        }
-        for statement in &party.subprocessors {
-            for sub in &statement.parties {
-                let Some(q) = model.position(Kind::Party, &sub.name) else {
-                    continue;
-                };
-                let subprocessor = &model.parties[q];
-                let Some(country) = &subprocessor.country else {
-                    continue;
-                };
-                let dest = destination(
-                    model,
-                    cx.settings.today,
-                    &country.name,
-                    &certifications(subprocessor),
-                );
-                if needs_tool(&dest)
-                    && let Some(transfer) = &subprocessor.transfer
-                {
-                    relied.push(transfer);
-                }
-                unprotected(
-                    model,
-                    &dest,
-                    subprocessor.transfer.is_some(),
-                    Crossing {
-                        anchor: statement.stmt,
-                        receiver: &sub.name,
-                        certifiable: Some(&sub.name),
-                        country,
-                    },
-                    out,
-                );
+        for edge in by_processor.get(&p).into_iter().flatten() {
+            let EdgeKind::Subprocessor { subprocessor, .. } = edge.kind else {
+                continue;
+            };
+            if edge.status.needs_tool()
+                && let Some(protection) = &edge.protection
+            {
+                relied.push(protection);
             }
+            let name = &model.parties[subprocessor].header.name;
+            unprotected(
+                model,
+                edge,
+                Crossing {
+                    receiver: name,
+                    certifiable: Some(name),
+                },
+                out,
+            );
         }
     }
     // SCCs and ad-hoc clauses that protect a needed transfer need a transfer impact assessment;
@@ -343,37 +181,32 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// One edge into a third-country destination, as the T001/T002 finding describes it.
+/// How the T001/T002 finding names an edge's receiver.
 struct Crossing<'a> {
-    /// Where the finding is anchored.
-    anchor: Span,
     /// The party or system receiving the data.
     receiver: &'a str,
     /// The party whose certification the adequacy decision looks at (a system's host).
     certifiable: Option<&'a str>,
-    country: &'a crate::model::Ref,
 }
 
+/// T001/T002 for an edge into a non-adequate third country that nothing protects.
 fn unprotected(
     model: &Model,
-    dest: &Destination<'_>,
-    protected: bool,
+    edge: &TransferEdge,
     crossing: Crossing<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let Crossing {
-        anchor,
         receiver,
         certifiable,
-        country,
     } = crossing;
-    if protected {
+    if edge.protection.is_some() {
         return false;
     }
-    let country_name = describe_country(model.country(&country.name), &country.name);
-    let diagnostic = match dest {
-        Destination::Unknown | Destination::Eea | Destination::OwnCountry | Destination::Adequate => return false,
-        Destination::PartialNotMet { requires } => {
+    let anchor = edge.anchor;
+    let country_name = describe_country(model.country(&edge.country), &edge.country);
+    let diagnostic = match &edge.status {
+        TransferStatus::PartialNotMet { requires } => {
             let (who, help) = match certifiable {
                 Some(party) if party == receiver => (
                     "it is not".to_string(),
@@ -396,15 +229,16 @@ fn unprotected(
             .with_note(format!("the adequacy decision for {country_name} covers only organisations certified under `{requires}` (for the US: the EU-US Data Privacy Framework)"))
             .with_help(help)
         }
-        Destination::NotAdequate => Diagnostic::new(
+        TransferStatus::NoDecision => Diagnostic::new(
             "T001",
             anchor,
             format!("personal data goes to `{receiver}` in {country_name}, a third country without adequacy, with no transfer mechanism"),
         )
         .with_note("Art. 44–46: a transfer outside the EEA needs an adequacy decision or appropriate safeguards such as standard contractual clauses")
         .with_help("add `transfer scc { tia \"…\" }` (or bcr, or an Art. 49 derogation for occasional transfers)"),
+        _ => return false,
     };
-    out.push(diagnostic.with_related(country.span, "the destination country is given here"));
+    out.push(diagnostic.with_related(edge.country_span, "the destination country is given here"));
     true
 }
 
