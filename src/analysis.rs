@@ -75,80 +75,131 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     }
 }
 
+/// The declarations' spans, sorted, for finding the one a diagnostic lies in by binary search.
+/// Declarations never overlap, so the one containing a span is the last starting at or before it.
+struct DeclIndex<T> {
+    entries: Vec<(Span, T)>,
+}
+
+impl<T> DeclIndex<T> {
+    fn new(mut entries: Vec<(Span, T)>) -> DeclIndex<T> {
+        entries.sort_by_key(|(span, _)| (span.file, span.start));
+        DeclIndex { entries }
+    }
+
+    /// The position of the declaration containing `at`: O(log n).
+    fn find(&self, at: Span) -> Option<usize> {
+        let after = self
+            .entries
+            .partition_point(|(span, _)| (span.file, span.start) <= (at.file, at.start));
+        let i = after.checked_sub(1)?;
+        self.entries[i].0.contains(at).then_some(i)
+    }
+}
+
 /// One typo, one E001 (SPEC §2): in a declaration that lost a statement to a syntax error,
 /// any compliance finding may stem from the missing statement (a lost `exception` makes S001,
 /// a lost `basis` B001), so none is reported inside it until the error is fixed. Structural
 /// findings about what *was* written stay, and other declarations are checked as usual.
+/// O((d + b) log b) for d diagnostics and b broken declarations.
 fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    let broken: Vec<(Span, bool)> = model
-        .headers()
-        .filter(|header| header.recovered)
-        .map(|header| (header.span, header.unclosed))
-        .collect();
-    if broken.is_empty() {
+    let broken = DeclIndex::new(
+        model
+            .headers()
+            .filter(|header| header.recovered)
+            .map(|header| (header.span, header.unclosed))
+            .collect(),
+    );
+    if broken.entries.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
         let Some(at) = d.primary else { return true };
-        let Some((_, unclosed)) = broken.iter().find(|(decl, _)| decl.contains(at)) else {
+        let Some(i) = broken.find(at) else {
             return true;
         };
+        let unclosed = broken.entries[i].1;
         // With a block left open, statements may sit in the wrong block: keys reported
         // unknown, repeated or missing there are guesses too.
         let follows_from_layout = matches!(d.code, "E002" | "E006" | "E007");
-        d.code.starts_with('E') && d.code != "E007" && !(*unclosed && follows_from_layout)
+        d.code.starts_with('E') && d.code != "E007" && !(unclosed && follows_from_layout)
     });
 }
 
 /// `allow CODE "reason"` silences CODE for diagnostics anchored inside its declaration
-/// (SPEC §5); an `allow` that silences nothing is itself reported (U002).
+/// (SPEC §5); an `allow` that silences nothing is itself reported (U002), unless its declaration
+/// has a structural error (`E…`): what the `allow` would silence may be hidden behind it.
+/// Allows are indexed by (declaration, code): O((d + a) log a) for d diagnostics and a allows.
 fn apply_allows(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    struct Active<'m> {
-        decl: Span,
+    struct Allowed<'m> {
         code: &'m str,
         stmt: Span,
         used: bool,
     }
-    let mut allows: Vec<Active<'_>> = model
-        .headers()
-        .filter(|header| !header.from_stdlib)
-        .flat_map(|header| {
-            header.allows.iter().map(move |allow| Active {
-                decl: header.span,
-                code: &allow.code,
-                stmt: allow.stmt,
-                used: false,
+    // Per declaration with allows: its allows, sorted by code.
+    let mut index = DeclIndex::new(
+        model
+            .headers()
+            .filter(|header| !header.from_stdlib && !header.allows.is_empty())
+            .map(|header| {
+                let mut allows: Vec<Allowed<'_>> = header
+                    .allows
+                    .iter()
+                    .map(|allow| Allowed {
+                        code: &allow.code,
+                        stmt: allow.stmt,
+                        used: false,
+                    })
+                    .collect();
+                allows.sort_by(|a, b| a.code.cmp(b.code));
+                (header.span, (allows, header.recovered))
             })
-        })
-        .collect();
-    if allows.is_empty() {
+            .collect(),
+    );
+    if index.entries.is_empty() {
         return;
     }
     diagnostics.retain(|diagnostic| {
         let Some(at) = diagnostic.primary else {
             return true;
         };
+        let Some(i) = index.find(at) else {
+            return true;
+        };
+        let (allows, structural) = &mut index.entries[i].1;
+        let first = allows.partition_point(|allow| allow.code < diagnostic.code);
         let mut silenced = false;
-        for allow in allows.iter_mut() {
-            if allow.code == diagnostic.code && allow.decl.contains(at) {
-                allow.used = true;
-                silenced = true;
-            }
+        for allow in allows[first..]
+            .iter_mut()
+            .take_while(|allow| allow.code == diagnostic.code)
+        {
+            allow.used = true;
+            silenced = true;
+        }
+        if !silenced && diagnostic.code.starts_with('E') {
+            *structural = true;
         }
         !silenced
     });
-    for allow in allows.iter().filter(|allow| !allow.used) {
-        diagnostics.push(
-            Diagnostic::new(
-                "U002",
-                allow.stmt,
-                format!(
-                    "`allow {}` silences nothing in this declaration",
-                    allow.code
+    for (_, (allows, structural)) in &index.entries {
+        if *structural {
+            continue;
+        }
+        for allow in allows.iter().filter(|allow| !allow.used) {
+            diagnostics.push(
+                Diagnostic::new(
+                    "U002",
+                    allow.stmt,
+                    format!(
+                        "`allow {}` silences nothing in this declaration",
+                        allow.code
+                    ),
+                )
+                .with_help(
+                    "remove it, so the register does not list an exception that is not taken",
                 ),
-            )
-            .with_help("remove it, so the register does not list an exception that is not taken"),
-        );
+            );
+        }
     }
 }
 

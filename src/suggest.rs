@@ -1,54 +1,197 @@
 //! "Did you mean": the closest candidate by edit distance, when it is close enough to help.
+//!
+//! Cost: a comparison is skipped outright when the lengths differ by more than the limit, and
+//! otherwise runs a banded edit distance (only cells within `limit` of the diagonal) that stops
+//! as soon as a row exceeds the limit, or the best distance found so far. So one comparison is
+//! O(len · limit), limit ≤ 3. A whole run shares a [`Budget`] of such work: thousands of unknown
+//! names against thousands of declared ones stay bounded (suggestions are simply left out once
+//! the budget is spent, which no hand-written workspace comes near).
+
+/// Work (comparisons plus edit-distance cells) that one run may spend on suggestions.
+#[derive(Debug)]
+pub struct Budget {
+    left: u64,
+}
+
+impl Budget {
+    /// Enough for hundreds of unknown names against thousands of candidates; a few tenths of a
+    /// second at most, even in a debug build.
+    pub const PER_RUN: u64 = 20_000_000;
+
+    pub fn per_run() -> Budget {
+        Budget {
+            left: Self::PER_RUN,
+        }
+    }
+
+    pub fn new(units: u64) -> Budget {
+        Budget { left: units }
+    }
+
+    /// Spends `units`; false once the budget is exhausted.
+    fn spend(&mut self, units: u64) -> bool {
+        match self.left.checked_sub(units) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => {
+                self.left = 0;
+                false
+            }
+        }
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.left == 0
+    }
+}
+
+/// The most edits a suggestion for `word` may be away: a third of its length, 1 to 3.
+pub fn limit_for(word: &str) -> usize {
+    (word.chars().count() / 3).clamp(1, 3)
+}
 
 /// The candidate nearest to `word`, if within a third of its length (at least 1, at most 3 edits).
+/// For small, fixed candidate lists (keys, keywords): the work per call is bounded by the list.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_lower = word.to_lowercase();
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    closest_within(word, candidates, &mut Budget::new(u64::MAX))
+}
+
+/// [`closest`], spending from `budget`; `None` when the budget runs out before the answer is known.
+pub fn closest_within<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: &mut Budget,
+) -> Option<&'a str> {
+    closest_with_distance(word, candidates, budget).map(|(_, candidate)| candidate)
+}
+
+/// The nearest candidate and its distance (0 for a case slip).
+pub fn closest_with_distance<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: &mut Budget,
+) -> Option<(usize, &'a str)> {
+    let word_lower: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+    let limit = limit_for(word);
     let mut best: Option<(usize, &'a str)> = None;
+    let mut scratch = Scratch::default();
+    let mut lowered: Vec<char> = Vec::new();
     for candidate in candidates {
+        if !budget.spend(1) {
+            return None;
+        }
         if candidate == word {
             continue;
         }
-        let distance = if candidate.to_lowercase() == word_lower {
+        let bound = best.map_or(limit, |(d, _)| d);
+        lowered.clear();
+        lowered.extend(candidate.chars().flat_map(char::to_lowercase));
+        if lowered.len().abs_diff(word_lower.len()) > bound {
+            continue;
+        }
+        let distance = if lowered == word_lower {
             // A case slip is the cheapest mistake of all.
-            0
+            Some(0)
         } else {
-            levenshtein(&word_lower, &candidate.to_lowercase())
+            let cells = (lowered.len().min(word_lower.len()) as u64 + 1) * (2 * bound as u64 + 1);
+            if !budget.spend(cells) {
+                return None;
+            }
+            distance_within(&word_lower, &lowered, bound, &mut scratch)
         };
-        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
+        if let Some(distance) = distance
+            && best.is_none_or(|(d, c)| (distance, candidate) < (d, c))
+        {
             best = Some((distance, candidate));
         }
     }
-    best.map(|(_, candidate)| candidate)
+    best
 }
 
-/// Edit distance where swapping two neighbouring letters counts as one edit
-/// (optimal string alignment): `emial` is one slip away from `email`.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut before_previous = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for i in 0..a.len() {
-        current[0] = i + 1;
-        for j in 0..b.len() {
-            let substitution = previous[j] + usize::from(a[i] != b[j]);
-            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
-                best = best.min(before_previous[j - 1] + 1);
-            }
-            current[j + 1] = best;
-        }
-        std::mem::swap(&mut before_previous, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
+#[derive(Default)]
+struct Scratch {
+    before_previous: Vec<usize>,
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+/// Edit distance where swapping two neighbouring letters counts as one edit (optimal string
+/// alignment: `emial` is one slip away from `email`), when it is at most `limit`. Only the cells
+/// within `limit` of the diagonal are computed, and a row whose every cell exceeds the limit ends
+/// the computation.
+fn distance_within(a: &[char], b: &[char], limit: usize, s: &mut Scratch) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > limit {
+        return None;
     }
-    previous[b.len()]
+    let out = limit + 1;
+    for row in [&mut s.before_previous, &mut s.previous, &mut s.current] {
+        row.clear();
+        row.resize(m + 1, out);
+    }
+    for (j, cell) in s.previous.iter_mut().enumerate().take(limit.min(m) + 1) {
+        *cell = j;
+    }
+    for i in 1..=n {
+        let lo = i.saturating_sub(limit).max(1);
+        let hi = (i + limit).min(m);
+        s.current[lo - 1] = if lo == 1 { i.min(out) } else { out };
+        if hi < m {
+            s.current[hi + 1] = out;
+        }
+        let mut row_min = s.current[lo - 1];
+        for j in lo..=hi {
+            let substitution = s.previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution
+                .min(s.previous[j] + 1)
+                .min(s.current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(s.before_previous[j - 2] + 1);
+            }
+            let best = best.min(out);
+            s.current[j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut s.before_previous, &mut s.previous);
+        std::mem::swap(&mut s.previous, &mut s.current);
+    }
+    let distance = s.previous[m];
+    (distance <= limit).then_some(distance)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full optimal-string-alignment distance, as a reference for the banded one.
+    fn reference(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=b.len() {
+            d[0][j] = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let mut best = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
+                    .min(d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = best;
+            }
+        }
+        d[a.len()][b.len()]
+    }
 
     #[test]
     fn suggests_near_misses_only() {
@@ -63,5 +206,56 @@ mod tests {
     #[test]
     fn ties_break_alphabetically_for_determinism() {
         assert_eq!(closest("ab", ["ac", "aa"]), Some("aa"));
+    }
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one() {
+        // Every pair of words over a small alphabet up to length 5, every limit.
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = words
+                .iter()
+                .filter(|w| w.len() == words.last().map_or(0, |l| l.len()))
+                .flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}")))
+                .collect();
+            words.extend(longer);
+        }
+        let sample: Vec<&String> = words.iter().step_by(3).collect();
+        let mut scratch = Scratch::default();
+        for a in &sample {
+            for b in &sample {
+                let a_chars: Vec<char> = a.chars().collect();
+                let b_chars: Vec<char> = b.chars().collect();
+                let full = reference(a, b);
+                for limit in 1..=3 {
+                    let banded = distance_within(&a_chars, &b_chars, limit, &mut scratch);
+                    let expected = (full <= limit).then_some(full);
+                    assert_eq!(banded, expected, "{a:?} {b:?} limit {limit}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_words_against_thousands_of_names_stay_bounded() {
+        // 8,000 unknown names against 8,000 declared ones of the same length: 64 million
+        // comparisons unbounded (minutes in a debug build); the run's budget caps the work.
+        let names: Vec<String> = (0..8_000).map(|i| format!("party-{i:05}")).collect();
+        let mut budget = Budget::per_run();
+        let mut answered = 0;
+        for i in 0..8_000 {
+            let word = format!("ytrap-{i:05}");
+            if closest_within(&word, names.iter().map(String::as_str), &mut budget).is_some() {
+                answered += 1;
+            }
+        }
+        assert!(budget.exhausted());
+        assert_eq!(answered, 0);
+        // The first suggestions of a run are exact, as without a budget.
+        let mut budget = Budget::per_run();
+        assert_eq!(
+            closest_within("party-0001", names.iter().map(String::as_str), &mut budget),
+            Some("party-00001")
+        );
     }
 }

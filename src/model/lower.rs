@@ -164,6 +164,94 @@ const BREACH_KEYS: Schema = &[
     ("effects", One),
     ("actions", One),
 ];
+/// Other words people use for a key, English and Dutch: (written, meant). A synonym suggests
+/// its key only where that key belongs (`land` is `country` in a party, `location` in a system).
+const KEY_SYNONYMS: &[(&str, &str)] = &[
+    ("legal-basis", "basis"),
+    ("lawful-basis", "basis"),
+    ("legal-ground", "basis"),
+    ("lawful-ground", "basis"),
+    ("grondslag", "basis"),
+    ("rechtsgrond", "basis"),
+    ("wettelijke-grondslag", "basis"),
+    ("retention-period", "retention"),
+    ("retention-time", "retention"),
+    ("retain", "retention"),
+    ("keep", "retention"),
+    ("bewaartermijn", "retention"),
+    ("bewaarduur", "retention"),
+    ("bewaren", "retention"),
+    ("doel", "purpose"),
+    ("doelen", "purpose"),
+    ("doeleinde", "purpose"),
+    ("doeleinden", "purpose"),
+    ("goal", "purpose"),
+    ("ontvanger", "recipient"),
+    ("ontvangers", "recipient"),
+    ("shared-with", "recipient"),
+    ("disclosed-to", "recipient"),
+    ("verwerker", "recipient"),
+    ("verwerkers", "recipient"),
+    ("processor", "recipient"),
+    ("processors", "recipient"),
+    ("betrokkenen", "subjects"),
+    ("betrokkene", "subjects"),
+    ("data-subjects", "subjects"),
+    ("data-subject", "subjects"),
+    ("gegevens", "data"),
+    ("persoonsgegevens", "data"),
+    ("personal-data", "data"),
+    ("data-categories", "data"),
+    ("categories", "data"),
+    ("subverwerkers", "subprocessors"),
+    ("subverwerker", "subprocessors"),
+    ("sub-processors", "subprocessors"),
+    ("land", "country"),
+    ("land", "location"),
+    ("locatie", "location"),
+    ("rol", "role"),
+    ("functionaris", "dpo"),
+    ("fg", "dpo"),
+    ("data-protection-officer", "dpo"),
+    ("privacy-officer", "dpo"),
+    ("maatregelen", "measures"),
+    ("security-measures", "measures"),
+    ("beveiliging", "measures"),
+    ("verwerkersovereenkomst", "agreement"),
+    ("dpa", "agreement"),
+    ("processing-agreement", "agreement"),
+    ("data-processing-agreement", "agreement"),
+    ("rechten", "rights"),
+    ("data-subject-rights", "rights"),
+    ("bron", "source"),
+    ("herkomst", "source"),
+    ("kanaal", "channel"),
+    ("kanalen", "channel"),
+    ("systemen", "systems"),
+    ("applications", "systems"),
+    ("hergebruik", "reuses"),
+    ("uitzondering", "exception"),
+    ("gehost-door", "hosted-by"),
+    ("host", "hosted-by"),
+    ("hosting", "hosted-by"),
+    ("ontdekt", "discovered"),
+    ("detected", "discovered"),
+    ("geb", "dpia"),
+    ("contactpersoon", "contact"),
+];
+
+/// The key `written` is a synonym of, among `keys`.
+fn synonym_in(written: &str, keys: &[&'static str]) -> Option<&'static str> {
+    let written = written.to_lowercase();
+    KEY_SYNONYMS
+        .iter()
+        .filter(|(synonym, _)| *synonym == written)
+        .find_map(|(_, meant)| keys.iter().copied().find(|key| key == meant))
+}
+
+/// The standard library's own statement: other names for a declaration, for "did you mean".
+const ALIASES: &str = "aliases";
+
 const ENCRYPTED_KEYS: Schema = &[("intact", One), ("backup", One), ("key-safe", One)];
 
 /// The result of lowering one file.
@@ -220,6 +308,7 @@ impl Cx<'_> {
             recovered: decl.recovered,
             unclosed: decl.unclosed,
             written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
+            aliases: Vec::new(),
         };
         let stmts = self.shape(
             &decl.body.stmts,
@@ -260,6 +349,13 @@ impl Cx<'_> {
                 if let Some(allow) = self.allow(stmt) {
                     header.allows.push(allow);
                 }
+                continue;
+            }
+            if key == ALIASES
+                && let Some(header) = header.as_deref_mut()
+                && header.from_stdlib
+            {
+                self.aliases(stmt, header);
                 continue;
             }
             let Some((_, card)) = schema.iter().find(|(k, _)| *k == key) else {
@@ -337,9 +433,15 @@ impl Cx<'_> {
                     "declarations cannot be nested: is a `}}` missing before this `{key}`?"
                 ))
                 .with_related(decl.name.span, "inside this declaration");
-        } else if let Some(near) = suggest::closest(key, keys.iter().copied()) {
+        } else if let Some(near) =
+            synonym_in(key, &keys).or_else(|| suggest::closest(key, keys.iter().copied()))
+        {
             diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
             meant = Some(near);
+        } else if key == ALIASES && at_declaration {
+            diagnostic = diagnostic.with_help(
+                "`aliases` is the standard library's own statement; refer to a declaration by its name",
+            );
         } else if let Some(owner) = at_declaration
             .then(|| {
                 Kind::ALL
@@ -358,6 +460,24 @@ impl Cx<'_> {
         }
         self.report(diagnostic);
         meant
+    }
+
+    /// `aliases WORD|"PHRASE", …`: the standard library's other names for a declaration.
+    fn aliases(&mut self, stmt: &Stmt, header: &mut Header) {
+        self.no_block(stmt);
+        for value in self.list_values(stmt) {
+            match &value.kind {
+                ValueKind::Word(text) | ValueKind::Str(text) => header.aliases.push(text.clone()),
+                other => self.report(
+                    Diagnostic::new(
+                        "E003",
+                        value.span,
+                        format!("`aliases` expects names, found {}", other.describe()),
+                    )
+                    .with_help("write each alias as a word or a string"),
+                ),
+            }
+        }
     }
 
     /// `allow CODE "reason"`: the code must exist and the reason must be given (E013).

@@ -62,6 +62,10 @@ pub struct Header {
     /// Keys written in the declaration, valid or not: a rule about a *missing* statement
     /// stays silent when the statement is there with a bad value (already E003).
     pub written: Vec<String>,
+    /// Other names people use for a stdlib declaration (`aliases USA, "United States"`), for
+    /// "did you mean" only; never valid names. Empty in user files (the statement is the
+    /// standard library's own).
+    pub aliases: Vec<String>,
 }
 
 impl Header {
