@@ -164,6 +164,132 @@ fn distance_within(a: &[char], b: &[char], limit: usize, s: &mut Scratch) -> Opt
     (distance <= limit).then_some(distance)
 }
 
+/// The exact fix for a value written almost right, from the text around a syntax error at
+/// `offset`: `6weeks` → `6 weeks`, `2026-11-27 08:15` → `2026-11-27T08:15`. Looks at most a few
+/// dozen bytes either side, so it costs the same on any line.
+pub fn value_fix(text: &str, offset: usize) -> Option<String> {
+    let window = |from: usize, to: usize| -> &str {
+        let from = (0..=from.min(text.len()))
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        let to = (to.min(text.len())..=text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
+        &text[from..to]
+    };
+    let offset = offset.min(text.len());
+    let after = window(offset, offset + 40);
+    let token: &str = after
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .next()
+        .unwrap_or("");
+    // A number glued to its unit.
+    let digits = token.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let unit = &token[digits..];
+        if crate::time::Unit::parse(unit).is_some() {
+            let count = &token[..digits];
+            return Some(format!(
+                "put a space between the number and the unit: `{count} {unit}`"
+            ));
+        }
+    }
+    // A date and a time written apart: `2026-11-27 08:15`, the error at the `:`.
+    let before = window(offset.saturating_sub(13), offset);
+    if after.starts_with(':') && before.len() == 13 {
+        let (date, hour) = (&before[..10], &before[11..]);
+        let is_date = date.len() == 10
+            && date.char_indices().all(|(i, c)| match i {
+                4 | 7 => c == '-',
+                _ => c.is_ascii_digit(),
+            });
+        if is_date && before.as_bytes()[10] == b' ' && hour.chars().all(|c| c.is_ascii_digit()) {
+            let rest: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, ':' | '+' | '-' | 'Z'))
+                .collect();
+            return Some(format!(
+                "write the date and the time as one value, joined by `T`: `{date}T{hour}{rest}`"
+            ));
+        }
+    }
+    None
+}
+
+/// Words people write as a declaration's kind, with the kind they mean and the statement that
+/// says the rest: `processor mailco { … }` is `party mailco { role processor … }`. None of them is
+/// a declaration kind or a statement key.
+const WRONG_KINDS: &[(&str, &str, Option<&str>)] = &[
+    ("processor", "party", Some("role processor")),
+    ("processors", "party", Some("role processor")),
+    ("subprocessor", "party", Some("role processor")),
+    ("sub-processor", "party", Some("role processor")),
+    ("verwerker", "party", Some("role processor")),
+    ("subverwerker", "party", Some("role processor")),
+    ("vendor", "party", Some("role processor")),
+    ("supplier", "party", Some("role processor")),
+    ("leverancier", "party", Some("role processor")),
+    ("joint-controller", "party", Some("role joint-controller")),
+    ("ontvanger", "party", Some("role processor")),
+    ("third-party", "party", Some("role controller")),
+    ("derde", "party", Some("role controller")),
+    ("organisation", "party", None),
+    ("organization", "party", None),
+    ("organisatie", "party", None),
+    ("company", "party", None),
+    ("bedrijf", "party", None),
+    ("verwerkingsverantwoordelijke", "controller", None),
+    ("processing", "activity", None),
+    ("processing-activity", "activity", None),
+    ("process", "activity", None),
+    ("verwerking", "activity", None),
+    ("verwerkingsactiviteit", "activity", None),
+    ("subject", "subjects", None),
+    ("data-subjects", "subjects", None),
+    ("betrokkenen", "subjects", None),
+    ("category", "data", None),
+    ("data-category", "data", None),
+    ("gegevens", "data", None),
+    ("doel", "purpose", None),
+    ("application", "system", None),
+    ("applicatie", "system", None),
+    ("app", "system", None),
+    ("database", "system", None),
+    ("service", "system", None),
+    ("systeem", "system", None),
+    ("land", "country", None),
+    ("incident", "breach", None),
+    ("datalek", "breach", None),
+    ("data-breach", "breach", None),
+];
+
+/// Whether `word` is one people write for a declaration kind (see [`declaration_fix`]).
+pub fn is_wrong_kind(word: &str) -> bool {
+    let word = word.to_lowercase();
+    WRONG_KINDS.iter().any(|(wrong, _, _)| *wrong == word)
+}
+
+/// What to write instead of a declaration with a wrong kind, from the text at the kind:
+/// `processor mailco {` → "write `party mailco { role processor … }`".
+pub fn declaration_fix(at: &str) -> Option<String> {
+    let line = at.lines().next().unwrap_or("");
+    let mut words = line.split_whitespace();
+    let written = words.next()?.to_lowercase();
+    let (_, kind, statement) = WRONG_KINDS.iter().find(|(wrong, _, _)| *wrong == written)?;
+    let name = words
+        .next()
+        .filter(|name| {
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .unwrap_or("NAME");
+    let body = statement.map_or("…".to_string(), |statement| format!("{statement} …"));
+    Some(format!(
+        "`{written}` is not a kind of declaration: write `{kind} {name} {{ {body} }}`"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +327,42 @@ mod tests {
         assert_eq!(closest("colour", keys), None);
         assert_eq!(closest("Basis", keys), Some("basis"));
         assert_eq!(closest("emial", ["email", "name"]), Some("email"));
+    }
+
+    #[test]
+    fn values_written_almost_right_get_the_exact_fix() {
+        let at = |text: &str, token: &str| value_fix(text, text.find(token).unwrap_or(0));
+        assert_eq!(
+            at("  retention 6weeks\n", "6weeks").as_deref(),
+            Some("put a space between the number and the unit: `6 weeks`")
+        );
+        assert_eq!(
+            at("  discovered 2026-11-27 08:15\n", ":").as_deref(),
+            Some("write the date and the time as one value, joined by `T`: `2026-11-27T08:15`")
+        );
+        assert_eq!(
+            at("  discovered 2026-11-27 08:15+01:00\n", ":").as_deref(),
+            Some(
+                "write the date and the time as one value, joined by `T`: `2026-11-27T08:15+01:00`"
+            )
+        );
+        assert_eq!(at("  retention 6 wekes\n", "wekes"), None);
+        assert_eq!(at("é:", ":"), None);
+    }
+
+    #[test]
+    fn a_wrong_declaration_kind_says_what_to_write() {
+        assert_eq!(
+            declaration_fix("processor mailco \"MailCo\" {\n  country US\n}").as_deref(),
+            Some(
+                "`processor` is not a kind of declaration: write `party mailco { role processor … }`"
+            )
+        );
+        assert_eq!(
+            declaration_fix("verwerking salarissen {").as_deref(),
+            Some("`verwerking` is not a kind of declaration: write `activity salarissen { … }`")
+        );
+        assert_eq!(declaration_fix("activty a {"), None);
     }
 
     #[test]

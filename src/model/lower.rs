@@ -561,13 +561,19 @@ impl Cx<'_> {
     fn flag(&mut self, stmt: &Stmt) -> bool {
         self.no_block(stmt);
         if let Some(value) = stmt.values().next() {
+            let key = &stmt.key.text;
+            let help = if says_no(value) {
+                format!("leave `{key}` out: a flag is there or not, and its absence says no")
+            } else {
+                format!("write just `{key}`")
+            };
             self.report(
                 Diagnostic::new(
                     "E003",
                     value.span,
-                    format!("`{}` is a flag and takes no value", stmt.key.text),
+                    format!("`{key}` is a flag and takes no value"),
                 )
-                .with_help(format!("write just `{}`", stmt.key.text)),
+                .with_help(help),
             );
         }
         true
@@ -1983,6 +1989,14 @@ impl Cx<'_> {
                             {
                                 mark(word, &mut encrypted)
                             }
+                            _ if says_no(value) => self.report(
+                                Diagnostic::new(
+                                    "E003",
+                                    value.span,
+                                    "`encrypted` states that the data was encrypted; it takes no `no`",
+                                )
+                                .with_help("leave `encrypted` out: without it the data counts as readable"),
+                            ),
                             _ => {
                                 self.word(
                                     "encrypted",
@@ -2092,6 +2106,13 @@ fn current_decl(header: &Header) -> ast::Decl {
         recovered: header.recovered,
         unclosed: header.unclosed,
     }
+}
+
+/// `no`, `false`, `none` and their Dutch words: a value that means "not", where the way to say
+/// "not" is to leave the statement out.
+fn says_no(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Word(word)
+        if matches!(word.to_lowercase().as_str(), "no" | "false" | "none" | "off" | "nee" | "geen" | "onwaar"))
 }
 
 fn list_words(words: &[&str]) -> String {
