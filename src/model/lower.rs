@@ -10,6 +10,7 @@ use crate::registry;
 use crate::suggest;
 use crate::syntax::ast::{self, Stmt, Value, ValueKind};
 use crate::time::{Duration, MAX_DURATION_COUNT};
+use std::borrow::Cow;
 
 /// How often a key may appear in its block.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -310,12 +311,13 @@ impl Cx<'_> {
             written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
             aliases: Vec::new(),
         };
-        let stmts = self.shape(
+        let kept = self.shape(
             &decl.body.stmts,
             &schema_for(decl.kind),
             Some(&mut header),
             decl,
         );
+        let stmts: Vec<&Stmt> = kept.iter().map(|stmt| &**stmt).collect();
         match decl.kind {
             Kind::Controller => Decl::Controller(self.controller(header, &stmts)),
             Kind::Party => Decl::Party(self.party(header, &stmts)),
@@ -338,7 +340,7 @@ impl Cx<'_> {
         schema: &Schema,
         mut header: Option<&mut Header>,
         decl: &ast::Decl,
-    ) -> Vec<&'s Stmt> {
+    ) -> Vec<Cow<'s, Stmt>> {
         let mut kept = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for stmt in stmts {
@@ -362,6 +364,24 @@ impl Cx<'_> {
                 // A misspelt key is one mistake: the key it was meant to be counts as written,
                 // so nothing also reports that key as missing.
                 if let Some(meant) = self.unknown_key(stmt, schema, header.is_some(), decl) {
+                    // ... and the statement is read as that key, so what it says is not lost
+                    // either (a `data` misspelt still gives the activity its data).
+                    let once = schema
+                        .iter()
+                        .any(|(k, card)| *k == meant && matches!(card, Required | One));
+                    if !(once && seen.contains(&meant)) {
+                        let mut renamed = stmt.clone();
+                        renamed.key.text = meant.to_string();
+                        if meant == "allow" {
+                            if let Some(header) = header.as_deref_mut()
+                                && let Some(allow) = self.allow(&renamed)
+                            {
+                                header.allows.push(allow);
+                            }
+                        } else {
+                            kept.push(Cow::Owned(renamed));
+                        }
+                    }
                     seen.push(meant);
                     if let Some(header) = header.as_deref_mut() {
                         header.written.push(meant.to_string());
@@ -383,7 +403,7 @@ impl Cx<'_> {
                 continue;
             }
             seen.push(key);
-            kept.push(stmt);
+            kept.push(Cow::Borrowed(stmt));
         }
         if header.as_ref().is_some_and(|h| !h.recovered) {
             for (key, card) in schema.iter() {
@@ -778,13 +798,17 @@ impl Cx<'_> {
                 None => {
                     let diagnostic =
                         Diagnostic::new("E003", value.span, format!("`{word}` is not a {what}"));
-                    let diagnostic = match suggest::closest(word, words.iter().copied()) {
+                    let near = suggest::closest(word, words.iter().copied());
+                    let diagnostic = match near {
                         Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
                         None => diagnostic
                             .with_help(format!("`{key}` takes one of: {}", list_words(words))),
                     };
                     self.report(diagnostic);
-                    None
+                    // One mistake, one finding: the analysis goes on with the word the "did
+                    // you mean" names, so nothing also reports it missing (`clauses` lacking
+                    // `subject-matter` after `sbuject-matter`).
+                    near.and_then(parse)
                 }
             },
             other => {
@@ -933,7 +957,7 @@ impl Cx<'_> {
         stmt: &'s Stmt,
         schema: &Schema,
         decl: &ast::Decl,
-    ) -> Vec<&'s Stmt> {
+    ) -> Vec<Cow<'s, Stmt>> {
         match &stmt.block {
             Some(block) => self.shape(&block.stmts, schema, None, decl),
             None => Vec::new(),
@@ -1004,11 +1028,11 @@ impl Cx<'_> {
             return rights;
         };
         rights.block = block.span;
-        for inner in self.shape(&block.stmts, &RIGHTS_KEYS, None, decl) {
+        for inner in self.shape(&block.stmts, &RIGHTS_KEYS, None, decl).iter() {
             let key = inner.key.text.as_str();
             if let Some(right) = Right::from_keyword(key) {
                 if right == Right::Portability {
-                    for part in self.sub_block(inner, &PORTABILITY_KEYS, decl) {
+                    for part in self.sub_block(inner, &PORTABILITY_KEYS, decl).iter() {
                         match part.key.text.as_str() {
                             "format" => rights.formats.extend(self.word_list(
                                 part,
@@ -1158,7 +1182,7 @@ impl Cx<'_> {
         {
             agreement.reference = self.string_value(stmt, value);
         }
-        for inner in self.sub_block(stmt, &AGREEMENT_KEYS, decl) {
+        for inner in self.sub_block(stmt, &AGREEMENT_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "signed" => agreement.signed = self.date(inner),
                 "expires" => {
@@ -1247,7 +1271,7 @@ impl Cx<'_> {
             );
         }
         let mut tia = None;
-        for inner in self.sub_block(stmt, &TRANSFER_KEYS, decl) {
+        for inner in self.sub_block(stmt, &TRANSFER_KEYS, decl).iter() {
             if inner.key.text == "tia" {
                 tia = self.string(inner);
             }
@@ -1608,7 +1632,7 @@ impl Cx<'_> {
         let mut basis = None;
         let mut compatible = None;
         let mut transfer = None;
-        for inner in self.sub_block(stmt, &RECIPIENT_KEYS, decl) {
+        for inner in self.sub_block(stmt, &RECIPIENT_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1636,7 +1660,7 @@ impl Cx<'_> {
         let activities = self.edge_targets(stmt, Kind::Activity);
         let mut data = None;
         let mut compatible = None;
-        for inner in self.sub_block(stmt, &REUSES_KEYS, decl) {
+        for inner in self.sub_block(stmt, &REUSES_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1674,7 +1698,7 @@ impl Cx<'_> {
         for meant in self.meant.split_off(meant_before) {
             compatible.address(meant);
         }
-        for inner in kept {
+        for inner in &kept {
             let key = inner.key.text.as_str();
             if key == "safeguards" {
                 compatible.safeguards.extend(self.measures(inner));
@@ -1700,7 +1724,7 @@ impl Cx<'_> {
                 "`automated-decision` takes a block, not values",
             ).with_help("write `automated-decision { effect significant; exception contract; safeguards human-intervention, express-view, contest }`"));
         }
-        for inner in self.sub_block(stmt, &DECISION_KEYS, decl) {
+        for inner in self.sub_block(stmt, &DECISION_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "effect" => {
                     decision.effect =
@@ -1977,7 +2001,7 @@ impl Cx<'_> {
                         "key-safe" => e.key_safe = true,
                         _ => {}
                     };
-                    for inner in self.sub_block(stmt, &ENCRYPTED_KEYS, &decl) {
+                    for inner in self.sub_block(stmt, &ENCRYPTED_KEYS, &decl).iter() {
                         self.flag(inner);
                         mark(&inner.key.text, &mut encrypted);
                     }

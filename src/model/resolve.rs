@@ -141,6 +141,23 @@ pub fn resolve(
         diagnostics.push(diagnostic);
     }
 
+    // One mistake, one finding: the analysis goes on with the declaration the "did you mean"
+    // names (what the user meant), so nothing follows from the misspelling (data an activity
+    // "does not hold", a recipient whose country is unknown).
+    let meant: HashMap<(Kind, String), String> = answers
+        .into_iter()
+        .filter_map(|(key, answer)| answer.map(|answer| (key, answer.name)))
+        .collect();
+    if !meant.is_empty() {
+        model.for_each_ref_mut(&mut |kind, reference| {
+            let key = (kind, std::mem::take(&mut reference.name));
+            reference.name = match meant.get(&key) {
+                Some(name) => name.clone(),
+                None => key.1,
+            };
+        });
+    }
+
     report_include_cycles(&model, diagnostics);
     model
 }
