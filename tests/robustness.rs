@@ -323,7 +323,7 @@ mod semantic {
     use lawful::model::vocab;
     use lawful::source::{FileId, Origin, Sources};
     use lawful::syntax::ast::{Stmt, ValueKind};
-    use lawful::{Analysis, Settings, analyze, workspace};
+    use lawful::{Analysis, Settings, workspace};
     use std::path::Path;
 
     pub const EXAMPLES: [&str; 3] = ["clinic", "municipality", "webshop"];
