@@ -261,6 +261,22 @@ pub struct Lowered {
     pub decls: Vec<Decl>,
     /// Every reference, with the kind its key expects, to be resolved across the workspace.
     pub refs: Vec<(Kind, Ref)>,
+    /// Names written as several words where one is expected (`country United Kingdom`).
+    pub phrases: Vec<Phrase>,
+}
+
+/// A name written as several words where one reference is expected: resolution decides
+/// whether it is a name the stdlib knows (`United Kingdom` → `GB`, one E004) or a value too
+/// many (one E003, the first word kept as the reference).
+#[derive(Debug)]
+pub struct Phrase {
+    pub kind: Kind,
+    /// The words joined by single spaces, spanning all of them.
+    pub phrase: Ref,
+    pub first: Ref,
+    /// The second word: where "takes one value" points.
+    pub extra: Span,
+    pub key: String,
 }
 
 pub fn lower_file(
@@ -271,6 +287,7 @@ pub fn lower_file(
     let mut cx = Cx {
         diagnostics,
         refs: Vec::new(),
+        phrases: Vec::new(),
         meant: Vec::new(),
     };
     let decls = decls
@@ -280,12 +297,14 @@ pub fn lower_file(
     Lowered {
         decls,
         refs: cx.refs,
+        phrases: cx.phrases,
     }
 }
 
 struct Cx<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
     refs: Vec<(Kind, Ref)>,
+    phrases: Vec<Phrase>,
     /// Keys that misspelt keys were meant to be (their E002's "did you mean"), most recent
     /// last; a block reads the ones its own statements added.
     meant: Vec<&'static str>,
@@ -924,6 +943,36 @@ impl Cx<'_> {
 
     fn one_ref(&mut self, stmt: &Stmt, kind: Kind) -> Option<Ref> {
         self.no_block(stmt);
+        let values: Vec<&Value> = stmt.values().collect();
+        let words: Vec<&str> = values
+            .iter()
+            .filter_map(|value| match &value.kind {
+                ValueKind::Word(word) => Some(word.as_str()),
+                _ => None,
+            })
+            .collect();
+        if stmt.items.len() == 1 && words.len() >= 2 && words.len() == values.len() {
+            let (first, last) = (values[0], values[values.len() - 1]);
+            let phrase = Ref {
+                name: words.join(" "),
+                span: crate::source::Span {
+                    file: first.span.file,
+                    start: first.span.start,
+                    end: last.span.end,
+                },
+            };
+            self.phrases.push(Phrase {
+                kind,
+                phrase: phrase.clone(),
+                first: Ref {
+                    name: words[0].to_string(),
+                    span: first.span,
+                },
+                extra: values[1].span,
+                key: stmt.key.text.clone(),
+            });
+            return Some(phrase);
+        }
         let value = self.one_value(stmt, &format!("a {kind} name"))?;
         self.reference(&stmt.key.text, value, kind)
     }

@@ -24,8 +24,10 @@ pub fn resolve(
     let mut declared_at: HashMap<(Kind, String), Span> = HashMap::new();
 
     let mut aliases = Aliases::default();
+    let mut phrases = Vec::new();
     for lowered in files {
         refs.extend(lowered.refs);
+        phrases.extend(lowered.phrases);
         for decl in lowered.decls {
             let header = decl.header().clone();
             if header.from_stdlib {
@@ -97,6 +99,46 @@ pub fn resolve(
         );
     }
 
+    // A name in several words is a stdlib alias (one E004 naming the declaration) or a value too
+    // many (one E003; the first word is the reference).
+    let mut read_as: HashMap<(Kind, String), String> = HashMap::new();
+    for phrase in phrases {
+        let target = aliases.by_kind[phrase.kind as usize]
+            .get(&normalise(&phrase.phrase.name))
+            .filter(|(target, _)| model.position(phrase.kind, target).is_some());
+        if let Some((target, written)) = target {
+            let note = if phrase.kind == Kind::Country {
+                format!(
+                    "`{written}` is `{target}`: countries are named by their ISO 3166-1 alpha-2 code"
+                )
+            } else {
+                format!("`{written}` is what the standard library calls `{target}`")
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    "E004",
+                    phrase.phrase.span,
+                    format!("no {} named `{}`", phrase.kind, phrase.phrase.name),
+                )
+                .with_note(note)
+                .with_help(format!("did you mean `{target}`?")),
+            );
+            model.referenced.insert((phrase.kind, target.clone()));
+            read_as.insert((phrase.kind, phrase.phrase.name), target.clone());
+        } else {
+            diagnostics.push(
+                Diagnostic::new(
+                    "E003",
+                    phrase.extra,
+                    format!("`{}` takes one value, found more", phrase.key),
+                )
+                .with_help("remove the extra value"),
+            );
+            read_as.insert((phrase.kind, phrase.phrase.name), phrase.first.name.clone());
+            refs.push((phrase.kind, phrase.first));
+        }
+    }
+
     let mut budget = suggest::Budget::per_run();
     // The same unknown name is looked up once (a misspelt category used in many activities).
     let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
@@ -148,9 +190,12 @@ pub fn resolve(
         .into_iter()
         .filter_map(|(key, answer)| answer.map(|answer| (key, answer.name)))
         .collect();
-    if !meant.is_empty() {
+    if !meant.is_empty() || !read_as.is_empty() {
         model.for_each_ref_mut(&mut |kind, reference| {
-            let key = (kind, std::mem::take(&mut reference.name));
+            let mut key = (kind, std::mem::take(&mut reference.name));
+            if let Some(first) = read_as.get(&key) {
+                key.1 = first.clone();
+            }
             reference.name = match meant.get(&key) {
                 Some(name) => name.clone(),
                 None => key.1,
