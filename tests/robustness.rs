@@ -341,6 +341,30 @@ mod semantic {
         (ws.sources, settings)
     }
 
+    pub type Example = (
+        &'static str,
+        Sources,
+        Settings,
+        Analysis,
+        Vec<(What, FileId, usize, usize)>,
+    );
+
+    /// Every example loaded and checked once, with its positions, for all cases of a property.
+    pub fn cached() -> &'static [Example] {
+        static CACHE: std::sync::OnceLock<Vec<Example>> = std::sync::OnceLock::new();
+        CACHE.get_or_init(|| {
+            EXAMPLES
+                .iter()
+                .map(|name| {
+                    let (sources, settings) = load(name);
+                    let analysis = lawful::analyze(&sources, &settings);
+                    let positions = positions(&sources, &analysis);
+                    (*name, sources, settings, analysis, positions)
+                })
+                .collect()
+        })
+    }
+
     /// The same sources with `file`'s text replaced.
     pub fn with_text(sources: &Sources, file: FileId, text: &str) -> Sources {
         let mut out = Sources::new();
@@ -351,7 +375,7 @@ mod semantic {
         out
     }
 
-    #[derive(Clone, Copy, Debug, PartialEq)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum What {
         Key,
         Reference,
@@ -486,26 +510,22 @@ proptest! {
     /// yields exactly one new finding, on the line of the mistake.
     #[test]
     fn one_semantic_mistake_one_finding(example in 0usize..3, what in 0usize..3, nth in 0usize..100_000) {
-        let name = semantic::EXAMPLES[example];
-        let (sources, settings) = semantic::load(name);
-        let before = lawful::analyze(&sources, &settings);
+        let (name, sources, settings, before, all_positions) = &semantic::cached()[example];
+        let (sources, settings, name) = (sources, settings, *name);
         let what = [semantic::What::Key, semantic::What::Reference, semantic::What::Value][what];
-        let positions: Vec<_> = semantic::positions(&sources, &before)
-            .into_iter()
-            .filter(|p| p.0 == what)
-            .collect();
+        let positions: Vec<_> = all_positions.iter().copied().filter(|p| p.0 == what).collect();
         let (_, file, start, end) = positions[nth % positions.len()];
         let text = &sources.get(file).text;
         let Some(slip) = semantic::misspell(&text[start..end]) else { return Ok(()) };
         let mut changed = text.clone();
         changed.replace_range(start..end, &slip);
         let mutated = semantic::with_text(&sources, file, &changed);
-        let after = lawful::analyze(&mutated, &settings);
+        let after = lawful::analyze(&mutated, settings);
         let key = |s: &lawful::source::Sources, d: &lawful::diag::Diagnostic| {
             let at = d.location(s);
             (d.code, at.file, at.line, at.column)
         };
-        let mut old: Vec<_> = before.diagnostics.iter().map(|d| key(&sources, d)).collect();
+        let mut old: Vec<_> = before.diagnostics.iter().map(|d| key(sources, d)).collect();
         let mut new = Vec::new();
         for d in &after.diagnostics {
             let k = key(&mutated, d);
