@@ -519,7 +519,7 @@ proptest! {
         let Some(slip) = semantic::misspell(&text[start..end]) else { return Ok(()) };
         let mut changed = text.clone();
         changed.replace_range(start..end, &slip);
-        let mutated = semantic::with_text(&sources, file, &changed);
+        let mutated = semantic::with_text(sources, file, &changed);
         let after = lawful::analyze(&mutated, settings);
         let key = |s: &lawful::source::Sources, d: &lawful::diag::Diagnostic| {
             let at = d.location(s);
