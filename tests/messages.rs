@@ -140,11 +140,17 @@ fn countries_by_alpha_3_english_and_dutch_name() {
 }
 
 #[test]
-fn every_stdlib_country_is_found_by_its_alpha_3_code_and_names() {
-    // Each stdlib country line's aliases and title lead back to it, never to "declare it".
-    let mut cases: Vec<(String, String)> = Vec::new();
+fn every_stdlib_name_is_found_by_its_aliases_and_title() {
+    // Each stdlib declaration's aliases and title lead back to it, never to "declare it".
+    let mut cases: Vec<(&str, String, String)> = Vec::new();
     for (_, text) in lawful::stdlib::FILES {
-        for line in text.lines().filter(|l| l.starts_with("country ")) {
+        for line in text.lines() {
+            let Some(kind) = ["country", "data", "subjects", "purpose"]
+                .into_iter()
+                .find(|kind| line.starts_with(&format!("{kind} ")))
+            else {
+                continue;
+            };
             let code = line.split_whitespace().nth(1).unwrap_or_default();
             let title = line.split('"').nth(1).unwrap_or_default();
             let aliases = line
@@ -174,18 +180,28 @@ fn every_stdlib_country_is_found_by_its_alpha_3_code_and_names() {
                         _ => c,
                     })
                     .collect();
-                cases.push((ascii, code.to_string()));
+                // A title that is the name itself (`data name "Name"`) is no alias.
+                if ascii.replace('-', "") != code.to_lowercase().replace('-', "") {
+                    cases.push((kind, ascii, code.to_string()));
+                }
             }
         }
     }
-    // One workspace, one party per name: line i + 1 holds case i.
+    // One workspace, one declaration per name: line i + 1 holds case i.
     let text: String = cases
         .iter()
         .enumerate()
-        .map(|(i, (name, _))| format!("party p{i} {{ role processor; country {name} }}\n"))
+        .map(|(i, (kind, name, _))| match *kind {
+            "country" => format!("party p{i} {{ role processor; country {name} }}\n"),
+            "data" => format!("data d{i} {{ includes {name} }}\n"),
+            "subjects" => {
+                format!("breach b{i} {{ discovered 2026-01-01T00:00; subjects {name} }}\n")
+            }
+            _ => format!("purpose q{i} {{ compatible-with {name} }}\n"),
+        })
         .collect();
     let (sources, analysis) = support::check_snippet(&text);
-    for (i, (name, code)) in cases.iter().enumerate() {
+    for (i, (_, name, code)) in cases.iter().enumerate() {
         let found: Vec<_> = analysis
             .diagnostics
             .iter()
@@ -203,7 +219,7 @@ fn every_stdlib_country_is_found_by_its_alpha_3_code_and_names() {
             "{name}"
         );
     }
-    assert!(cases.len() > 150, "{}", cases.len());
+    assert!(cases.len() > 400, "{}", cases.len());
 }
 
 #[test]
