@@ -387,3 +387,29 @@ fn value_mistakes_get_the_exact_fix() {
         "write just `large-scale`"
     );
 }
+
+#[test]
+fn vocabulary_synonyms_english_and_dutch() {
+    let activity = |basis: &str| {
+        format!(
+            "activity a {{ purpose billing; basis {basis}; subjects customers; data name; retention 1 year }}\n"
+        )
+    };
+    for (written, meant) in [
+        ("toestemming", "consent"),
+        ("overeenkomst", "contract"),
+        ("wettelijke-verplichting", "legal-obligation"),
+        ("gerechtvaardigd-belang", "legitimate-interest"),
+        ("publieke-taak", "public-task"),
+    ] {
+        assert_eq!(
+            help_for(&activity(written), "E003"),
+            format!("did you mean `{meant}`?"),
+            "{written}"
+        );
+    }
+    assert_eq!(
+        help_for("party p { role verwerker; country NL }", "E003"),
+        "did you mean `processor`?"
+    );
+}

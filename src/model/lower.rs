@@ -241,13 +241,58 @@ const KEY_SYNONYMS: &[(&str, &str)] = &[
     ("contactpersoon", "contact"),
 ];
 
+/// Other words people use for a word of a closed vocabulary, English and Dutch.
+const VALUE_SYNONYMS: &[(&str, &str)] = &[
+    ("toestemming", "consent"),
+    ("overeenkomst", "contract"),
+    ("uitvoering-overeenkomst", "contract"),
+    ("wettelijke-verplichting", "legal-obligation"),
+    ("legal-requirement", "legal-obligation"),
+    ("gerechtvaardigd-belang", "legitimate-interest"),
+    ("gerechtvaardigde-belangen", "legitimate-interest"),
+    ("algemeen-belang", "public-task"),
+    ("publieke-taak", "public-task"),
+    ("publiekrechtelijke-taak", "public-task"),
+    ("public-interest", "public-task"),
+    ("vitaal-belang", "vital-interests"),
+    ("vitale-belangen", "vital-interests"),
+    ("verwerker", "processor"),
+    ("subprocessor", "processor"),
+    ("verwerkingsverantwoordelijke", "controller"),
+    ("independent-controller", "controller"),
+    (
+        "gezamenlijke-verwerkingsverantwoordelijke",
+        "joint-controller",
+    ),
+    ("versleuteling", "encryption"),
+    ("encrypted", "encryption"),
+    ("toegangsbeheer", "access-control"),
+    ("pseudonimisering", "pseudonymisation"),
+    ("pseudonymization", "pseudonymisation"),
+    ("publiek", "public"),
+    ("overheid", "public"),
+    ("prive", "private"),
+    ("hoog", "high"),
+    ("laag", "unlikely"),
+    ("low", "unlikely"),
+];
+
 /// The key `written` is a synonym of, among `keys`.
 fn synonym_in(written: &str, keys: &[&'static str]) -> Option<&'static str> {
+    synonym_among(written, keys, KEY_SYNONYMS)
+}
+
+/// The word `written` stands for in `table`, among `words`.
+fn synonym_among(
+    written: &str,
+    words: &[&'static str],
+    table: &[(&str, &'static str)],
+) -> Option<&'static str> {
     let written = written.to_lowercase();
-    KEY_SYNONYMS
+    table
         .iter()
         .filter(|(synonym, _)| *synonym == written)
-        .find_map(|(_, meant)| keys.iter().copied().find(|key| key == meant))
+        .find_map(|(_, meant)| words.iter().copied().find(|word| word == meant))
 }
 
 /// The standard library's own statement: other names for a declaration, for "did you mean".
@@ -817,7 +862,8 @@ impl Cx<'_> {
                 None => {
                     let diagnostic =
                         Diagnostic::new("E003", value.span, format!("`{word}` is not a {what}"));
-                    let near = suggest::closest(word, words.iter().copied());
+                    let near = synonym_among(word, words, VALUE_SYNONYMS)
+                        .or_else(|| suggest::closest(word, words.iter().copied()));
                     let diagnostic = match near {
                         Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
                         None => diagnostic
