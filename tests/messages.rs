@@ -76,6 +76,14 @@ fn a_name_of_another_kind_says_what_it_is() {
         "E004",
     );
     assert!(help.contains("`salary` is a data"), "{help}");
+    // Also through an alias.
+    assert_eq!(
+        help_for(
+            "activity a { purpose iban; basis contract; subjects customers; data name }",
+            "E004"
+        ),
+        "`iban` is the standard library's data `bank-account`, but this statement needs a purpose"
+    );
 }
 
 /// Every diagnostic with `code`, as (message, help, notes).

@@ -174,6 +174,16 @@ pub fn resolve(
                 "`{}` is a {other}, but this statement needs a {kind}; declare `{kind} {} {{ … }}`",
                 reference.name, reference.name
             ));
+        } else if let Some((other, target)) = Kind::ALL.into_iter().find_map(|other| {
+            aliases.by_kind[other as usize]
+                .get(&normalise(&reference.name))
+                .filter(|(target, _)| other != kind && model.position(other, target).is_some())
+                .map(|(target, _)| (other, target))
+        }) {
+            diagnostic = diagnostic.with_help(format!(
+                "`{}` is the standard library's {other} `{target}`, but this statement needs a {kind}",
+                reference.name
+            ));
         } else {
             diagnostic = diagnostic.with_help(format!(
                 "declare it: `{kind} {} \"…\" {{ … }}`",
