@@ -273,8 +273,8 @@ pub fn is_wrong_kind(word: &str) -> bool {
 /// What to write instead of a declaration with a wrong kind, from the text at the kind:
 /// `processor mailco {` → "write `party mailco { role processor … }`".
 pub fn declaration_fix(at: &str) -> Option<String> {
-    let line = at.lines().next().unwrap_or("");
-    let mut words = line.split_whitespace();
+    // Lazily: two words, whatever the length of the line.
+    let mut words = at.split_whitespace();
     let written = words.next()?.to_lowercase();
     let (_, kind, statement) = WRONG_KINDS.iter().find(|(wrong, _, _)| *wrong == written)?;
     let name = words
