@@ -176,7 +176,8 @@ fn apply_allows(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
             allow.used = true;
             silenced = true;
         }
-        if !silenced && diagnostic.code.starts_with('E') {
+        // E012 (a stdlib declaration replaced) is information, not an error.
+        if !silenced && diagnostic.code.starts_with('E') && diagnostic.code != "E012" {
             *structural = true;
         }
         !silenced
