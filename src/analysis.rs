@@ -12,7 +12,7 @@ use crate::time::Date;
 #[derive(Debug)]
 pub struct Analysis {
     pub model: Model,
-    /// The data-flow graph of the model (SPEC §4.1) and its derived facts.
+    /// The data-flow graph of the model (docs/architecture.md) and its derived facts.
     pub flow: Flow,
     /// Sorted by file, line, column, code; suppressions and severity overrides applied.
     pub diagnostics: Vec<Diagnostic>,
@@ -97,7 +97,7 @@ impl<T> DeclIndex<T> {
     }
 }
 
-/// One typo, one E001 (SPEC §2): in a declaration that lost a statement to a syntax error,
+/// One typo, one E001: in a declaration that lost a statement to a syntax error,
 /// any compliance finding may stem from the missing statement (a lost `exception` makes S001,
 /// a lost `basis` B001), so none is reported inside it until the error is fixed. Structural
 /// findings about what *was* written stay, and other declarations are checked as usual.
@@ -127,7 +127,7 @@ fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// `allow CODE "reason"` silences CODE for diagnostics anchored inside its declaration
-/// (SPEC §5); an `allow` that silences nothing is itself reported (U002), unless its declaration
+/// (the language reference); an `allow` that silences nothing is itself reported (U002), unless its declaration
 /// has a structural error (`E…`): what the `allow` would silence may be hidden behind it.
 /// Allows are indexed by (declaration, code): O((d + a) log a) for d diagnostics and a allows.
 fn apply_allows(model: &Model, diagnostics: &mut Vec<Diagnostic>) {

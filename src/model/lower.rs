@@ -471,7 +471,7 @@ impl Cx<'_> {
         }
         if header.as_ref().is_some_and(|h| !h.recovered) {
             for (key, card) in schema.iter() {
-                // SPEC §3: a reusing activity "need not repeat those categories in its own
+                // The language: a reusing activity "need not repeat those categories in its own
                 // `data`, and nothing is reported for that".
                 let reuses_data =
                     *key == "data" && decl.kind == Kind::Activity && seen.contains(&"reuses");
@@ -1181,7 +1181,7 @@ impl Cx<'_> {
                         );
                         continue;
                     }
-                    // Any value is accepted here; R005 judges it (SPEC §3.1).
+                    // Any value is accepted here; R005 judges it.
                     let written: Vec<String> = inner
                         .values()
                         .map(|value| match &value.kind {

@@ -1,4 +1,4 @@
-//! The typed model: every declaration of SPEC §3 with its statements, each value and
+//! The typed model: every declaration of the language with its statements, each value and
 //! reference carrying its span. Built from the syntax tree by [`lower`], then checked for
 //! names and cycles by [`resolve`].
 
@@ -102,7 +102,7 @@ pub struct Controller {
     pub rights: Option<Rights>,
 }
 
-/// A `rights` block (SPEC §3.1), on the controller or overriding it on an activity.
+/// A `rights` block, on the controller or overriding it on an activity.
 #[derive(Clone, Debug, Default)]
 pub struct Rights {
     pub block: Span,
