@@ -126,9 +126,9 @@ fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     });
 }
 
-/// `allow CODE "reason"` silences CODE for diagnostics anchored inside its declaration
-/// (the language reference); an `allow` that silences nothing is itself reported (U002), unless its declaration
-/// has a structural error (`E…`): what the `allow` would silence may be hidden behind it.
+/// `allow CODE "reason"` silences CODE for diagnostics anchored inside its declaration; an
+/// `allow` that silences nothing is itself reported (U002), unless its declaration has a
+/// structural error (`E…`): what the `allow` would silence may be hidden behind it.
 /// Allows are indexed by (declaration, code): O((d + a) log a) for d diagnostics and a allows.
 fn apply_allows(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     struct Allowed<'m> {
