@@ -250,3 +250,295 @@ proptest! {
         );
     }
 }
+
+/// Issue 13 (5): the follow-on filter looks up each diagnostic's declaration by binary search,
+/// not against every broken declaration (diagnostics × broken declarations was quadratic).
+#[test]
+fn many_broken_declarations_with_many_findings_stay_fast() {
+    // d findings, then b broken declarations (at the end, so the parser's work per error stays
+    // small); the filter's complexity itself is pinned by a unit test in `analysis`.
+    let (b, d) = (500, 20_000);
+    let keys: String = (0..d).map(|i| format!("x{i} 1\n")).collect();
+    let mut text = format!("data wide {{\n{keys}}}\n");
+    for i in 0..b {
+        text.push_str(&format!("data d{i} {{ criminal\n  @\n}}\n"));
+    }
+    let (_, analysis) = support::check_snippet(&text);
+    let count = |code: &str| {
+        analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .count()
+    };
+    // One E001 per broken declaration, whose U001 (unused) is a follow-on of the lost line;
+    // every unknown key of `wide` is reported, and `wide` itself is unused.
+    assert_eq!(count("E001"), b);
+    assert_eq!(count("E002"), d);
+    assert_eq!(count("U001"), 1);
+}
+
+/// Issue 13 (6): `allow` statements are indexed by declaration and code, not compared with
+/// every diagnostic (80,000 allows used to hang).
+#[test]
+fn many_allows_stay_fast() {
+    let n = 20_000;
+    let mut text: String = (0..n)
+        .map(|i| format!("data d{i} {{ allow U001 \"kept for the register\" }}\n"))
+        .collect();
+    // And one declaration with an allow that silences nothing, so U002 still works.
+    text.push_str("data extra { allow U001 \"used below\"; allow B001 \"nothing to silence\" }\n");
+    let (sources, analysis) = support::check_snippet(&text);
+    let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["U002"], "{}", support::dump(&sources, &analysis));
+    let at = analysis.diagnostics[0].location(&sources);
+    assert_eq!((at.line, at.column), (n as u32 + 1, 39));
+}
+
+/// Issue 13 (7): "did you mean" for thousands of unknown names against thousands of declared
+/// ones is bounded (full edit distance to every name used to hang); every name is still reported.
+#[test]
+fn many_unknown_names_against_many_declared_ones_stay_fast() {
+    let n = 8_000;
+    let mut text: String = (0..n)
+        .map(|i| format!("subjects group-{i:05} {{ }}\n"))
+        .collect();
+    text.push_str("activity a { purpose billing; basis contract; data name; retention 1 year\n");
+    for i in 0..n {
+        text.push_str(&format!("  subjects unknown-{i:05}\n"));
+    }
+    text.push_str("}\n");
+    let (_, analysis) = support::check_snippet(&text);
+    let e004 = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E004")
+        .count();
+    assert_eq!(e004, n);
+}
+
+// ---- One mistake, one finding, beyond syntax (SPEC §2) -------------------------------------------
+
+mod semantic {
+    use lawful::model::vocab;
+    use lawful::source::{FileId, Origin, Sources};
+    use lawful::syntax::ast::{Stmt, ValueKind};
+    use lawful::{Analysis, Settings, workspace};
+    use std::path::Path;
+
+    pub const EXAMPLES: [&str; 3] = ["clinic", "municipality", "webshop"];
+
+    /// An example workspace as loaded by the command line, and its settings.
+    pub fn load(name: &str) -> (Sources, Settings) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let ws = workspace::load(std::slice::from_ref(&root), &root).expect("example loads");
+        let settings = Settings {
+            today: ws.config.today.expect("examples pin `today`"),
+            config: ws.config.clone(),
+        };
+        (ws.sources, settings)
+    }
+
+    pub type Example = (
+        &'static str,
+        Sources,
+        Settings,
+        Analysis,
+        Vec<(What, FileId, usize, usize)>,
+    );
+
+    /// Every example loaded and checked once, with its positions, for all cases of a property.
+    pub fn cached() -> &'static [Example] {
+        static CACHE: std::sync::OnceLock<Vec<Example>> = std::sync::OnceLock::new();
+        CACHE.get_or_init(|| {
+            EXAMPLES
+                .iter()
+                .map(|name| {
+                    let (sources, settings) = load(name);
+                    let analysis = lawful::analyze(&sources, &settings);
+                    let positions = positions(&sources, &analysis);
+                    (*name, sources, settings, analysis, positions)
+                })
+                .collect()
+        })
+    }
+
+    /// The same sources with `file`'s text replaced.
+    pub fn with_text(sources: &Sources, file: FileId, text: &str) -> Sources {
+        let mut out = Sources::new();
+        for (id, f) in sources.iter() {
+            let body = if id == file { text } else { f.text.as_str() };
+            out.add_text(f.path.clone(), f.origin, body);
+        }
+        out
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum What {
+        Key,
+        Reference,
+        Value,
+    }
+
+    /// Every key, reference and closed-vocabulary value written in the user's files:
+    /// (what, file, byte range of the word).
+    pub fn positions(sources: &Sources, analysis: &Analysis) -> Vec<(What, FileId, usize, usize)> {
+        let vocabularies: Vec<&[&str]> = vec![
+            vocab::Sector::WORDS,
+            vocab::Role::WORDS,
+            vocab::Clause::WORDS,
+            vocab::Subprocessing::WORDS,
+            vocab::Mechanism::WORDS,
+            vocab::Derogation::WORDS,
+            vocab::BasisKind::WORDS,
+            vocab::Art9Ground::WORDS,
+            vocab::Art9Category::WORDS,
+            vocab::Channel::WORDS,
+            vocab::MeasureKind::WORDS,
+            vocab::Format::WORDS,
+            vocab::Effect::WORDS,
+            vocab::DecisionException::WORDS,
+            vocab::Safeguard::WORDS,
+            vocab::DataOrigin::WORDS,
+            vocab::PurposeKind::WORDS,
+            vocab::Nature::WORDS,
+            vocab::Risk::WORDS,
+            vocab::BreachException::WORDS,
+        ];
+        let is_name = |word: &str| {
+            lawful::syntax::ast::Kind::ALL
+                .into_iter()
+                .any(|kind| analysis.model.names(kind).any(|n| n == word))
+        };
+        let mut out = Vec::new();
+        fn walk(stmts: &[Stmt], out: &mut Vec<(Stmt, bool)>, nested: bool) {
+            for stmt in stmts {
+                out.push((stmt.clone(), nested));
+                if let Some(block) = &stmt.block {
+                    walk(&block.stmts, out, true);
+                }
+            }
+        }
+        for (id, file) in sources.iter() {
+            if file.origin != Origin::User {
+                continue;
+            }
+            let parsed = lawful::syntax::parse(id, &file.text);
+            let mut stmts = Vec::new();
+            for decl in &parsed.decls {
+                walk(&decl.body.stmts, &mut stmts, false);
+            }
+            for (stmt, _) in stmts {
+                if stmt.key.text != "allow" {
+                    out.push((
+                        What::Key,
+                        id,
+                        stmt.key.span.start as usize,
+                        stmt.key.span.end as usize,
+                    ));
+                }
+                if stmt.key.text == "allow" {
+                    continue;
+                }
+                for item in &stmt.items {
+                    for value in &item.values {
+                        let ValueKind::Word(word) = &value.kind else {
+                            continue;
+                        };
+                        let what = if is_name(word) {
+                            What::Reference
+                        } else if vocabularies
+                            .iter()
+                            .any(|words| words.contains(&word.as_str()))
+                        {
+                            What::Value
+                        } else {
+                            continue;
+                        };
+                        out.push((what, id, value.span.start as usize, value.span.end as usize));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// One slip: the first two neighbouring letters after the first that differ, swapped
+    /// (`purpose` → `prupose`, `consent` → `cnosent`); None for words too short to misspell
+    /// recognisably.
+    pub fn misspell(word: &str) -> Option<String> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 4 {
+            return None;
+        }
+        let i = (1..chars.len() - 1).find(|i| {
+            chars[*i] != chars[i + 1]
+                && chars[*i].is_ascii_alphabetic()
+                && chars[i + 1].is_ascii_alphabetic()
+        })?;
+        let mut out = chars.clone();
+        out.swap(i, i + 1);
+        Some(out.into_iter().collect())
+    }
+}
+
+#[test]
+fn every_example_has_positions_of_each_kind() {
+    for name in semantic::EXAMPLES {
+        let (sources, settings) = semantic::load(name);
+        let analysis = lawful::analyze(&sources, &settings);
+        let positions = semantic::positions(&sources, &analysis);
+        for what in [
+            semantic::What::Key,
+            semantic::What::Reference,
+            semantic::What::Value,
+        ] {
+            assert!(
+                positions.iter().filter(|p| p.0 == what).count() >= 10,
+                "{name}: few {what:?} positions"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 80, .. ProptestConfig::default() })]
+
+    /// SPEC §2: in every example workspace, one misspelt key, reference or closed-vocabulary value
+    /// yields exactly one new finding, on the line of the mistake.
+    #[test]
+    fn one_semantic_mistake_one_finding(example in 0usize..3, what in 0usize..3, nth in 0usize..100_000) {
+        let (name, sources, settings, before, all_positions) = &semantic::cached()[example];
+        let (sources, settings, name) = (sources, settings, *name);
+        let what = [semantic::What::Key, semantic::What::Reference, semantic::What::Value][what];
+        let positions: Vec<_> = all_positions.iter().copied().filter(|p| p.0 == what).collect();
+        let (_, file, start, end) = positions[nth % positions.len()];
+        let text = &sources.get(file).text;
+        let Some(slip) = semantic::misspell(&text[start..end]) else { return Ok(()) };
+        let mut changed = text.clone();
+        changed.replace_range(start..end, &slip);
+        let mutated = semantic::with_text(sources, file, &changed);
+        let after = lawful::analyze(&mutated, settings);
+        let key = |s: &lawful::source::Sources, d: &lawful::diag::Diagnostic| {
+            let at = d.location(s);
+            (d.code, at.file, at.line, at.column)
+        };
+        let mut old: Vec<_> = before.diagnostics.iter().map(|d| key(sources, d)).collect();
+        let mut new = Vec::new();
+        for d in &after.diagnostics {
+            let k = key(&mutated, d);
+            match old.iter().position(|o| *o == k) {
+                Some(i) => { old.remove(i); }
+                None => new.push((k, d.message.clone())),
+            }
+        }
+        let line = text[..start].matches('\n').count() as u32 + 1;
+        prop_assert!(
+            new.len() == 1 && new[0].0.2 == line,
+            "{}: {:?} `{}` → `{}` at {}:{} gave {:?}",
+            name, what, &text[start..end], slip, sources.get(file).path, line, new
+        );
+    }
+}

@@ -10,6 +10,7 @@ use crate::registry;
 use crate::suggest;
 use crate::syntax::ast::{self, Stmt, Value, ValueKind};
 use crate::time::{Duration, MAX_DURATION_COUNT};
+use std::borrow::Cow;
 
 /// How often a key may appear in its block.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,6 +165,139 @@ const BREACH_KEYS: Schema = &[
     ("effects", One),
     ("actions", One),
 ];
+/// Other words people use for a key, English and Dutch: (written, meant). A synonym suggests
+/// its key only where that key belongs (`land` is `country` in a party, `location` in a system).
+const KEY_SYNONYMS: &[(&str, &str)] = &[
+    ("legal-basis", "basis"),
+    ("lawful-basis", "basis"),
+    ("legal-ground", "basis"),
+    ("lawful-ground", "basis"),
+    ("grondslag", "basis"),
+    ("rechtsgrond", "basis"),
+    ("wettelijke-grondslag", "basis"),
+    ("retention-period", "retention"),
+    ("retention-time", "retention"),
+    ("retain", "retention"),
+    ("keep", "retention"),
+    ("bewaartermijn", "retention"),
+    ("bewaarduur", "retention"),
+    ("bewaren", "retention"),
+    ("doel", "purpose"),
+    ("doelen", "purpose"),
+    ("doeleinde", "purpose"),
+    ("doeleinden", "purpose"),
+    ("goal", "purpose"),
+    ("ontvanger", "recipient"),
+    ("ontvangers", "recipient"),
+    ("shared-with", "recipient"),
+    ("disclosed-to", "recipient"),
+    ("verwerker", "recipient"),
+    ("verwerkers", "recipient"),
+    ("processor", "recipient"),
+    ("processors", "recipient"),
+    ("betrokkenen", "subjects"),
+    ("betrokkene", "subjects"),
+    ("data-subjects", "subjects"),
+    ("data-subject", "subjects"),
+    ("gegevens", "data"),
+    ("persoonsgegevens", "data"),
+    ("personal-data", "data"),
+    ("data-categories", "data"),
+    ("categories", "data"),
+    ("subverwerkers", "subprocessors"),
+    ("subverwerker", "subprocessors"),
+    ("sub-processors", "subprocessors"),
+    ("land", "country"),
+    ("land", "location"),
+    ("locatie", "location"),
+    ("rol", "role"),
+    ("functionaris", "dpo"),
+    ("fg", "dpo"),
+    ("data-protection-officer", "dpo"),
+    ("privacy-officer", "dpo"),
+    ("maatregelen", "measures"),
+    ("security-measures", "measures"),
+    ("beveiliging", "measures"),
+    ("verwerkersovereenkomst", "agreement"),
+    ("dpa", "agreement"),
+    ("processing-agreement", "agreement"),
+    ("data-processing-agreement", "agreement"),
+    ("rechten", "rights"),
+    ("data-subject-rights", "rights"),
+    ("bron", "source"),
+    ("herkomst", "source"),
+    ("kanaal", "channel"),
+    ("kanalen", "channel"),
+    ("systemen", "systems"),
+    ("applications", "systems"),
+    ("hergebruik", "reuses"),
+    ("uitzondering", "exception"),
+    ("gehost-door", "hosted-by"),
+    ("host", "hosted-by"),
+    ("hosting", "hosted-by"),
+    ("ontdekt", "discovered"),
+    ("detected", "discovered"),
+    ("geb", "dpia"),
+    ("contactpersoon", "contact"),
+];
+
+/// Other words people use for a word of a closed vocabulary, English and Dutch.
+const VALUE_SYNONYMS: &[(&str, &str)] = &[
+    ("toestemming", "consent"),
+    ("overeenkomst", "contract"),
+    ("uitvoering-overeenkomst", "contract"),
+    ("wettelijke-verplichting", "legal-obligation"),
+    ("legal-requirement", "legal-obligation"),
+    ("gerechtvaardigd-belang", "legitimate-interest"),
+    ("gerechtvaardigde-belangen", "legitimate-interest"),
+    ("algemeen-belang", "public-task"),
+    ("publieke-taak", "public-task"),
+    ("publiekrechtelijke-taak", "public-task"),
+    ("public-interest", "public-task"),
+    ("vitaal-belang", "vital-interests"),
+    ("vitale-belangen", "vital-interests"),
+    ("verwerker", "processor"),
+    ("subprocessor", "processor"),
+    ("verwerkingsverantwoordelijke", "controller"),
+    ("independent-controller", "controller"),
+    (
+        "gezamenlijke-verwerkingsverantwoordelijke",
+        "joint-controller",
+    ),
+    ("versleuteling", "encryption"),
+    ("encrypted", "encryption"),
+    ("toegangsbeheer", "access-control"),
+    ("pseudonimisering", "pseudonymisation"),
+    ("pseudonymization", "pseudonymisation"),
+    ("publiek", "public"),
+    ("overheid", "public"),
+    ("prive", "private"),
+    ("hoog", "high"),
+    ("laag", "unlikely"),
+    ("low", "unlikely"),
+];
+
+/// The key `written` is a synonym of, among `keys`.
+fn synonym_in(written: &str, keys: &[&'static str]) -> Option<&'static str> {
+    synonym_among(written, keys, KEY_SYNONYMS)
+}
+
+/// The word `written` stands for in `table`, among `words`.
+fn synonym_among(
+    written: &str,
+    words: &[&'static str],
+    table: &[(&str, &'static str)],
+) -> Option<&'static str> {
+    let written = written.to_lowercase();
+    table
+        .iter()
+        .filter(|(synonym, _)| *synonym == written)
+        .find_map(|(_, meant)| words.iter().copied().find(|word| word == meant))
+}
+
+/// The standard library's own statement: other names for a declaration, for "did you mean".
+const ALIASES: &str = "aliases";
+
 const ENCRYPTED_KEYS: Schema = &[("intact", One), ("backup", One), ("key-safe", One)];
 
 /// The result of lowering one file.
@@ -172,6 +306,22 @@ pub struct Lowered {
     pub decls: Vec<Decl>,
     /// Every reference, with the kind its key expects, to be resolved across the workspace.
     pub refs: Vec<(Kind, Ref)>,
+    /// Names written as several words where one is expected (`country United Kingdom`).
+    pub phrases: Vec<Phrase>,
+}
+
+/// A name written as several words where one reference is expected: resolution decides
+/// whether it is a name the stdlib knows (`United Kingdom` → `GB`, one E004) or a value too
+/// many (one E003, the first word kept as the reference).
+#[derive(Debug)]
+pub struct Phrase {
+    pub kind: Kind,
+    /// The words joined by single spaces, spanning all of them.
+    pub phrase: Ref,
+    pub first: Ref,
+    /// The second word: where "takes one value" points.
+    pub extra: Span,
+    pub key: String,
 }
 
 pub fn lower_file(
@@ -182,6 +332,7 @@ pub fn lower_file(
     let mut cx = Cx {
         diagnostics,
         refs: Vec::new(),
+        phrases: Vec::new(),
         meant: Vec::new(),
     };
     let decls = decls
@@ -191,12 +342,14 @@ pub fn lower_file(
     Lowered {
         decls,
         refs: cx.refs,
+        phrases: cx.phrases,
     }
 }
 
 struct Cx<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
     refs: Vec<(Kind, Ref)>,
+    phrases: Vec<Phrase>,
     /// Keys that misspelt keys were meant to be (their E002's "did you mean"), most recent
     /// last; a block reads the ones its own statements added.
     meant: Vec<&'static str>,
@@ -220,13 +373,15 @@ impl Cx<'_> {
             recovered: decl.recovered,
             unclosed: decl.unclosed,
             written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
+            aliases: Vec::new(),
         };
-        let stmts = self.shape(
+        let kept = self.shape(
             &decl.body.stmts,
             &schema_for(decl.kind),
             Some(&mut header),
             decl,
         );
+        let stmts: Vec<&Stmt> = kept.iter().map(|stmt| &**stmt).collect();
         match decl.kind {
             Kind::Controller => Decl::Controller(self.controller(header, &stmts)),
             Kind::Party => Decl::Party(self.party(header, &stmts)),
@@ -249,7 +404,7 @@ impl Cx<'_> {
         schema: &Schema,
         mut header: Option<&mut Header>,
         decl: &ast::Decl,
-    ) -> Vec<&'s Stmt> {
+    ) -> Vec<Cow<'s, Stmt>> {
         let mut kept = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for stmt in stmts {
@@ -262,10 +417,35 @@ impl Cx<'_> {
                 }
                 continue;
             }
+            if key == ALIASES
+                && let Some(header) = header.as_deref_mut()
+                && header.from_stdlib
+            {
+                self.aliases(stmt, header);
+                continue;
+            }
             let Some((_, card)) = schema.iter().find(|(k, _)| *k == key) else {
                 // A misspelt key is one mistake: the key it was meant to be counts as written,
                 // so nothing also reports that key as missing.
                 if let Some(meant) = self.unknown_key(stmt, schema, header.is_some(), decl) {
+                    // ... and the statement is read as that key, so what it says is not lost
+                    // either (a `data` misspelt still gives the activity its data).
+                    let once = schema
+                        .iter()
+                        .any(|(k, card)| *k == meant && matches!(card, Required | One));
+                    if !(once && seen.contains(&meant)) {
+                        let mut renamed = stmt.clone();
+                        renamed.key.text = meant.to_string();
+                        if meant == "allow" {
+                            if let Some(header) = header.as_deref_mut()
+                                && let Some(allow) = self.allow(&renamed)
+                            {
+                                header.allows.push(allow);
+                            }
+                        } else {
+                            kept.push(Cow::Owned(renamed));
+                        }
+                    }
                     seen.push(meant);
                     if let Some(header) = header.as_deref_mut() {
                         header.written.push(meant.to_string());
@@ -287,11 +467,11 @@ impl Cx<'_> {
                 continue;
             }
             seen.push(key);
-            kept.push(stmt);
+            kept.push(Cow::Borrowed(stmt));
         }
         if header.as_ref().is_some_and(|h| !h.recovered) {
             for (key, card) in schema.iter() {
-                // SPEC §3: a reusing activity "need not repeat those categories in its own
+                // The language: a reusing activity "need not repeat those categories in its own
                 // `data`, and nothing is reported for that".
                 let reuses_data =
                     *key == "data" && decl.kind == Kind::Activity && seen.contains(&"reuses");
@@ -337,9 +517,15 @@ impl Cx<'_> {
                     "declarations cannot be nested: is a `}}` missing before this `{key}`?"
                 ))
                 .with_related(decl.name.span, "inside this declaration");
-        } else if let Some(near) = suggest::closest(key, keys.iter().copied()) {
+        } else if let Some(near) =
+            synonym_in(key, &keys).or_else(|| suggest::closest(key, keys.iter().copied()))
+        {
             diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
             meant = Some(near);
+        } else if key == ALIASES && at_declaration {
+            diagnostic = diagnostic.with_help(
+                "`aliases` is the standard library's own statement; refer to a declaration by its name",
+            );
         } else if let Some(owner) = at_declaration
             .then(|| {
                 Kind::ALL
@@ -358,6 +544,24 @@ impl Cx<'_> {
         }
         self.report(diagnostic);
         meant
+    }
+
+    /// `aliases WORD|"PHRASE", …`: the standard library's other names for a declaration.
+    fn aliases(&mut self, stmt: &Stmt, header: &mut Header) {
+        self.no_block(stmt);
+        for value in self.list_values(stmt) {
+            match &value.kind {
+                ValueKind::Word(text) | ValueKind::Str(text) => header.aliases.push(text.clone()),
+                other => self.report(
+                    Diagnostic::new(
+                        "E003",
+                        value.span,
+                        format!("`aliases` expects names, found {}", other.describe()),
+                    )
+                    .with_help("write each alias as a word or a string"),
+                ),
+            }
+        }
     }
 
     /// `allow CODE "reason"`: the code must exist and the reason must be given (E013).
@@ -441,13 +645,19 @@ impl Cx<'_> {
     fn flag(&mut self, stmt: &Stmt) -> bool {
         self.no_block(stmt);
         if let Some(value) = stmt.values().next() {
+            let key = &stmt.key.text;
+            let help = if says_no(value) {
+                format!("leave `{key}` out: a flag is there or not, and its absence says no")
+            } else {
+                format!("write just `{key}`")
+            };
             self.report(
                 Diagnostic::new(
                     "E003",
                     value.span,
-                    format!("`{}` is a flag and takes no value", stmt.key.text),
+                    format!("`{key}` is a flag and takes no value"),
                 )
-                .with_help(format!("write just `{}`", stmt.key.text)),
+                .with_help(help),
             );
         }
         true
@@ -652,13 +862,18 @@ impl Cx<'_> {
                 None => {
                     let diagnostic =
                         Diagnostic::new("E003", value.span, format!("`{word}` is not a {what}"));
-                    let diagnostic = match suggest::closest(word, words.iter().copied()) {
+                    let near = synonym_among(word, words, VALUE_SYNONYMS)
+                        .or_else(|| suggest::closest(word, words.iter().copied()));
+                    let diagnostic = match near {
                         Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
                         None => diagnostic
                             .with_help(format!("`{key}` takes one of: {}", list_words(words))),
                     };
                     self.report(diagnostic);
-                    None
+                    // One mistake, one finding: the analysis goes on with the word the "did
+                    // you mean" names, so nothing also reports it missing (`clauses` lacking
+                    // `subject-matter` after `sbuject-matter`).
+                    near.and_then(parse)
                 }
             },
             other => {
@@ -774,6 +989,36 @@ impl Cx<'_> {
 
     fn one_ref(&mut self, stmt: &Stmt, kind: Kind) -> Option<Ref> {
         self.no_block(stmt);
+        let values: Vec<&Value> = stmt.values().collect();
+        let words: Vec<&str> = values
+            .iter()
+            .filter_map(|value| match &value.kind {
+                ValueKind::Word(word) => Some(word.as_str()),
+                _ => None,
+            })
+            .collect();
+        if stmt.items.len() == 1 && words.len() >= 2 && words.len() == values.len() {
+            let (first, last) = (values[0], values[values.len() - 1]);
+            let phrase = Ref {
+                name: words.join(" "),
+                span: crate::source::Span {
+                    file: first.span.file,
+                    start: first.span.start,
+                    end: last.span.end,
+                },
+            };
+            self.phrases.push(Phrase {
+                kind,
+                phrase: phrase.clone(),
+                first: Ref {
+                    name: words[0].to_string(),
+                    span: first.span,
+                },
+                extra: values[1].span,
+                key: stmt.key.text.clone(),
+            });
+            return Some(phrase);
+        }
         let value = self.one_value(stmt, &format!("a {kind} name"))?;
         self.reference(&stmt.key.text, value, kind)
     }
@@ -807,7 +1052,7 @@ impl Cx<'_> {
         stmt: &'s Stmt,
         schema: &Schema,
         decl: &ast::Decl,
-    ) -> Vec<&'s Stmt> {
+    ) -> Vec<Cow<'s, Stmt>> {
         match &stmt.block {
             Some(block) => self.shape(&block.stmts, schema, None, decl),
             None => Vec::new(),
@@ -879,11 +1124,11 @@ impl Cx<'_> {
             return rights;
         };
         rights.block = block.span;
-        for inner in self.shape(&block.stmts, &RIGHTS_KEYS, None, decl) {
+        for inner in self.shape(&block.stmts, &RIGHTS_KEYS, None, decl).iter() {
             let key = inner.key.text.as_str();
             if let Some(right) = Right::from_keyword(key) {
                 if right == Right::Portability {
-                    for part in self.sub_block(inner, &PORTABILITY_KEYS, decl) {
+                    for part in self.sub_block(inner, &PORTABILITY_KEYS, decl).iter() {
                         match part.key.text.as_str() {
                             "format" => rights.formats.extend(self.word_list(
                                 part,
@@ -937,7 +1182,7 @@ impl Cx<'_> {
                         );
                         continue;
                     }
-                    // Any value is accepted here; R005 judges it (SPEC §3.1).
+                    // Any value is accepted here; R005 judges it.
                     let written: Vec<String> = inner
                         .values()
                         .map(|value| match &value.kind {
@@ -1033,7 +1278,7 @@ impl Cx<'_> {
         {
             agreement.reference = self.string_value(stmt, value);
         }
-        for inner in self.sub_block(stmt, &AGREEMENT_KEYS, decl) {
+        for inner in self.sub_block(stmt, &AGREEMENT_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "signed" => agreement.signed = self.date(inner),
                 "expires" => {
@@ -1122,7 +1367,7 @@ impl Cx<'_> {
             );
         }
         let mut tia = None;
-        for inner in self.sub_block(stmt, &TRANSFER_KEYS, decl) {
+        for inner in self.sub_block(stmt, &TRANSFER_KEYS, decl).iter() {
             if inner.key.text == "tia" {
                 tia = self.string(inner);
             }
@@ -1483,7 +1728,7 @@ impl Cx<'_> {
         let mut basis = None;
         let mut compatible = None;
         let mut transfer = None;
-        for inner in self.sub_block(stmt, &RECIPIENT_KEYS, decl) {
+        for inner in self.sub_block(stmt, &RECIPIENT_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1511,7 +1756,7 @@ impl Cx<'_> {
         let activities = self.edge_targets(stmt, Kind::Activity);
         let mut data = None;
         let mut compatible = None;
-        for inner in self.sub_block(stmt, &REUSES_KEYS, decl) {
+        for inner in self.sub_block(stmt, &REUSES_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1549,7 +1794,7 @@ impl Cx<'_> {
         for meant in self.meant.split_off(meant_before) {
             compatible.address(meant);
         }
-        for inner in kept {
+        for inner in &kept {
             let key = inner.key.text.as_str();
             if key == "safeguards" {
                 compatible.safeguards.extend(self.measures(inner));
@@ -1576,7 +1821,7 @@ impl Cx<'_> {
                 "`automated-decision` takes a block, not values",
             ).with_help("write `automated-decision { effect significant; exception contract; safeguards human-intervention, express-view, contest }`"));
         }
-        for inner in self.sub_block(stmt, &DECISION_KEYS, decl) {
+        for inner in self.sub_block(stmt, &DECISION_KEYS, decl).iter() {
             match inner.key.text.as_str() {
                 "effect" => {
                     decision.effect =
@@ -1857,7 +2102,7 @@ impl Cx<'_> {
                         "key-safe" => e.key_safe = true,
                         _ => {}
                     };
-                    for inner in self.sub_block(stmt, &ENCRYPTED_KEYS, &decl) {
+                    for inner in self.sub_block(stmt, &ENCRYPTED_KEYS, &decl).iter() {
                         self.flag(inner);
                         mark(&inner.key.text, &mut encrypted);
                     }
@@ -1869,6 +2114,14 @@ impl Cx<'_> {
                             {
                                 mark(word, &mut encrypted)
                             }
+                            _ if says_no(value) => self.report(
+                                Diagnostic::new(
+                                    "E003",
+                                    value.span,
+                                    "`encrypted` states that the data was encrypted; it takes no `no`",
+                                )
+                                .with_help("leave `encrypted` out: without it the data counts as readable"),
+                            ),
                             _ => {
                                 self.word(
                                     "encrypted",
@@ -1981,6 +2234,13 @@ fn current_decl(header: &Header) -> ast::Decl {
         recovered: header.recovered,
         unclosed: header.unclosed,
     }
+}
+
+/// `no`, `false`, `none` and their Dutch words: a value that means "not", where the way to say
+/// "not" is to leave the statement out.
+fn says_no(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Word(word)
+        if matches!(word.to_lowercase().as_str(), "no" | "false" | "none" | "off" | "nee" | "geen" | "onwaar"))
 }
 
 fn list_words(words: &[&str]) -> String {

@@ -1,4 +1,4 @@
-//! The typed model: every declaration of SPEC §3 with its statements, each value and
+//! The typed model: every declaration of the language with its statements, each value and
 //! reference carrying its span. Built from the syntax tree by [`lower`], then checked for
 //! names and cycles by [`resolve`].
 
@@ -62,6 +62,10 @@ pub struct Header {
     /// Keys written in the declaration, valid or not: a rule about a *missing* statement
     /// stays silent when the statement is there with a bad value (already E003).
     pub written: Vec<String>,
+    /// Other names people use for a stdlib declaration (`aliases USA, "United States"`), for
+    /// "did you mean" only; never valid names. Empty in user files (the statement is the
+    /// standard library's own).
+    pub aliases: Vec<String>,
 }
 
 impl Header {
@@ -98,7 +102,7 @@ pub struct Controller {
     pub rights: Option<Rights>,
 }
 
-/// A `rights` block (SPEC §3.1), on the controller or overriding it on an activity.
+/// A `rights` block, on the controller or overriding it on an activity.
 #[derive(Clone, Debug, Default)]
 pub struct Rights {
     /// The `rights` key of the statement: where R001 is anchored (the block may span many lines).
@@ -482,6 +486,68 @@ impl Model {
 }
 
 impl Model {
+    /// Calls `f` with every reference in the model and the kind it names.
+    pub(crate) fn for_each_ref_mut(&mut self, f: &mut impl FnMut(Kind, &mut Ref)) {
+        if let Some(controller) = &mut self.controller {
+            controller
+                .country
+                .iter_mut()
+                .for_each(|r| f(Kind::Country, r));
+        }
+        for party in &mut self.parties {
+            party.country.iter_mut().for_each(|r| f(Kind::Country, r));
+            for stmt in &mut party.subprocessors {
+                stmt.parties.iter_mut().for_each(|r| f(Kind::Party, r));
+            }
+        }
+        for a in &mut self.activities {
+            a.purpose.iter_mut().for_each(|r| f(Kind::Purpose, r));
+            a.subjects.iter_mut().for_each(|r| f(Kind::Subjects, r));
+            for stmt in &mut a.data {
+                stmt.refs.iter_mut().for_each(|r| f(Kind::Data, r));
+            }
+            for source in &mut a.sources {
+                if let SourceOf::Party(r) = &mut source.value {
+                    f(Kind::Party, r);
+                }
+            }
+            for recipient in &mut a.recipients {
+                f(Kind::Party, &mut recipient.party);
+                for r in recipient.data.iter_mut().flatten() {
+                    f(Kind::Data, r);
+                }
+            }
+            for reuse in &mut a.reuses {
+                f(Kind::Activity, &mut reuse.activity);
+                for r in reuse.data.iter_mut().flatten() {
+                    f(Kind::Data, r);
+                }
+            }
+            a.systems.iter_mut().for_each(|r| f(Kind::System, r));
+        }
+        for d in &mut self.data {
+            d.includes.iter_mut().for_each(|r| f(Kind::Data, r));
+        }
+        for p in &mut self.purposes {
+            p.compatible_with
+                .iter_mut()
+                .for_each(|r| f(Kind::Purpose, r));
+        }
+        for s in &mut self.systems {
+            if let Some(host) = &mut s.hosted_by {
+                f(Kind::Party, &mut host.value);
+            }
+            if let Some(location) = &mut s.location {
+                f(Kind::Country, &mut location.value);
+            }
+        }
+        for b in &mut self.breaches {
+            b.affects.iter_mut().for_each(|r| f(Kind::Activity, r));
+            b.data.iter_mut().for_each(|r| f(Kind::Data, r));
+            b.subjects.iter_mut().for_each(|r| f(Kind::Subjects, r));
+        }
+    }
+
     /// Every declaration's header, controller first.
     pub fn headers(&self) -> impl Iterator<Item = &Header> {
         self.controller

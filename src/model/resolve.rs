@@ -7,7 +7,7 @@ use super::*;
 use crate::diag::Diagnostic;
 use crate::suggest;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// `files` holds the user's files in path order, then the stdlib's.
 /// `lost_names` are declarations a syntax error swallowed (already an E001): references to
@@ -23,10 +23,16 @@ pub fn resolve(
     // Where each user declaration was first made, for E005 and E012 related labels.
     let mut declared_at: HashMap<(Kind, String), Span> = HashMap::new();
 
+    let mut aliases = Aliases::default();
+    let mut phrases = Vec::new();
     for lowered in files {
         refs.extend(lowered.refs);
+        phrases.extend(lowered.phrases);
         for decl in lowered.decls {
             let header = decl.header().clone();
+            if header.from_stdlib {
+                aliases.add(&header);
+            }
             let key = (header.kind, header.name.clone());
             if header.kind == Kind::Controller {
                 if let Some(first) = first_controller {
@@ -93,6 +99,49 @@ pub fn resolve(
         );
     }
 
+    // A name in several words is a stdlib alias (one E004 naming the declaration) or a value too
+    // many (one E003; the first word is the reference).
+    let mut read_as: HashMap<(Kind, String), String> = HashMap::new();
+    for phrase in phrases {
+        let target = aliases.by_kind[phrase.kind as usize]
+            .get(&normalise(&phrase.phrase.name))
+            .filter(|(target, _)| model.position(phrase.kind, target).is_some());
+        if let Some((target, written)) = target {
+            let note = if phrase.kind == Kind::Country {
+                format!(
+                    "`{written}` is `{target}`: countries are named by their ISO 3166-1 alpha-2 code"
+                )
+            } else {
+                format!("`{written}` is what the standard library calls `{target}`")
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    "E004",
+                    phrase.phrase.span,
+                    format!("no {} named `{}`", phrase.kind, phrase.phrase.name),
+                )
+                .with_note(note)
+                .with_help(format!("did you mean `{target}`?")),
+            );
+            model.referenced.insert((phrase.kind, target.clone()));
+            read_as.insert((phrase.kind, phrase.phrase.name), target.clone());
+        } else {
+            diagnostics.push(
+                Diagnostic::new(
+                    "E003",
+                    phrase.extra,
+                    format!("`{}` takes one value, found more", phrase.key),
+                )
+                .with_help("remove the extra value"),
+            );
+            read_as.insert((phrase.kind, phrase.phrase.name), phrase.first.name.clone());
+            refs.push((phrase.kind, phrase.first));
+        }
+    }
+
+    let mut budget = suggest::Budget::per_run();
+    // The same unknown name is looked up once (a misspelt category used in many activities).
+    let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
     for (kind, reference) in refs {
         if model.position(kind, &reference.name).is_some() {
             model.referenced.insert((kind, reference.name));
@@ -101,13 +150,22 @@ pub fn resolve(
         if lost_names.contains(&reference.name) {
             continue;
         }
+        let answer = answers
+            .entry((kind, reference.name.clone()))
+            .or_insert_with(|| suggestion(&model, &aliases, kind, &reference.name, &mut budget))
+            .clone();
         let mut diagnostic = Diagnostic::new(
             "E004",
             reference.span,
             format!("no {kind} named `{}`", reference.name),
         );
-        if let Some(near) = suggest::closest(&reference.name, model.names(kind)) {
-            diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+        if let Some(answer) = answer {
+            diagnostic = diagnostic.with_help(format!("did you mean `{}`?", answer.name));
+            if let Some(note) = answer.note {
+                diagnostic = diagnostic.with_note(note);
+            }
+            // One mistake, one finding: the declaration meant here is not also "unused".
+            model.referenced.insert((kind, answer.name));
         } else if let Some(other) = Kind::ALL
             .into_iter()
             .find(|other| *other != kind && model.position(*other, &reference.name).is_some())
@@ -115,6 +173,16 @@ pub fn resolve(
             diagnostic = diagnostic.with_help(format!(
                 "`{}` is a {other}, but this statement needs a {kind}; declare `{kind} {} {{ … }}`",
                 reference.name, reference.name
+            ));
+        } else if let Some((other, target)) = Kind::ALL.into_iter().find_map(|other| {
+            aliases.by_kind[other as usize]
+                .get(&normalise(&reference.name))
+                .filter(|(target, _)| other != kind && model.position(other, target).is_some())
+                .map(|(target, _)| (other, target))
+        }) {
+            diagnostic = diagnostic.with_help(format!(
+                "`{}` is the standard library's {other} `{target}`, but this statement needs a {kind}",
+                reference.name
             ));
         } else {
             diagnostic = diagnostic.with_help(format!(
@@ -125,8 +193,133 @@ pub fn resolve(
         diagnostics.push(diagnostic);
     }
 
+    // One mistake, one finding: the analysis goes on with the declaration the "did you mean"
+    // names (what the user meant), so nothing follows from the misspelling (data an activity
+    // "does not hold", a recipient whose country is unknown).
+    let meant: HashMap<(Kind, String), String> = answers
+        .into_iter()
+        .filter_map(|(key, answer)| answer.map(|answer| (key, answer.name)))
+        .collect();
+    if !meant.is_empty() || !read_as.is_empty() {
+        model.for_each_ref_mut(&mut |kind, reference| {
+            let mut key = (kind, std::mem::take(&mut reference.name));
+            if let Some(first) = read_as.get(&key) {
+                key.1 = first.clone();
+            }
+            reference.name = match meant.get(&key) {
+                Some(name) => name.clone(),
+                None => key.1,
+            };
+        });
+    }
+
     report_include_cycles(&model, diagnostics);
     model
+}
+
+/// What a "did you mean" names, and why when it is not a near spelling.
+#[derive(Clone, Debug)]
+struct Suggestion {
+    name: String,
+    note: Option<String>,
+}
+
+/// The names the standard library knows its declarations by, for "did you mean" only: the
+/// `aliases` of each stdlib declaration and its title (`country DE "Germany"`). Keys are
+/// normalised (lowercase letters and digits only), so `United States`, `united-states` and
+/// `UnitedStates` are one alias. Never a valid name: a reference by alias is still an E004.
+#[derive(Debug, Default)]
+struct Aliases {
+    /// Per kind, normalised alias → (declared name, the alias as written).
+    by_kind: [BTreeMap<String, (String, String)>; 9],
+}
+
+impl Aliases {
+    fn add(&mut self, header: &Header) {
+        let map = &mut self.by_kind[header.kind as usize];
+        for alias in header.aliases.iter().chain(header.title.iter()) {
+            let key = normalise(alias);
+            if !key.is_empty() && key != normalise(&header.name) {
+                map.entry(key)
+                    .or_insert_with(|| (header.name.clone(), alias.clone()));
+            }
+        }
+    }
+}
+
+/// Lowercase ASCII letters and digits only, accents dropped (`België` → `belgie`): the form
+/// aliases are compared in, since a name in a policy file is ASCII.
+fn normalise(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_accent)
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'š' | 'ś' => 's',
+        'ž' | 'ź' | 'ż' => 'z',
+        'ř' => 'r',
+        _ => c,
+    }
+}
+
+/// The declaration an unknown `name` of `kind` most likely means: a near spelling of a declared
+/// name, else a name the stdlib knows it by (exactly, then nearly).
+fn suggestion(
+    model: &Model,
+    aliases: &Aliases,
+    kind: Kind,
+    name: &str,
+    budget: &mut suggest::Budget,
+) -> Option<Suggestion> {
+    let key = normalise(name);
+    let by_alias = &aliases.by_kind[kind as usize];
+    let alias_note = |target: &str, written: &str| {
+        let what = if kind == Kind::Country {
+            format!(
+                "`{written}` is `{target}`: countries are named by their ISO 3166-1 alpha-2 code"
+            )
+        } else {
+            format!("`{written}` is what the standard library calls `{target}`")
+        };
+        Some(Suggestion {
+            name: target.to_string(),
+            note: Some(what),
+        })
+    };
+    // An exact alias wins over a near spelling: `USA` is the United States, not `SA`.
+    if let Some((target, written)) = by_alias.get(&key)
+        && model.position(kind, target).is_some()
+    {
+        return alias_note(target, written);
+    }
+    if let Some(near) = suggest::closest_within(name, model.names(kind), budget) {
+        return Some(Suggestion {
+            name: near.to_string(),
+            note: None,
+        });
+    }
+    // A near spelling of an alias (`Duitsland` misspelt), for words long enough to be names.
+    if key.chars().count() >= 4
+        && let Some(near) =
+            suggest::closest_within(&key, by_alias.keys().map(String::as_str), budget)
+        && let Some((target, written)) = by_alias.get(near)
+        && model.position(kind, target).is_some()
+    {
+        return alias_note(target, written);
+    }
+    None
 }
 
 fn insert(model: &mut Model, decl: Decl) {

@@ -1,4 +1,4 @@
-//! The closed vocabularies of SPEC §3: each enum knows its keywords, so parsing, "did you
+//! The closed vocabularies of the language: each enum knows its keywords, so parsing, "did you
 //! mean" and rendering all use one list.
 
 /// Defines an enum whose variants are written as the given keywords.
@@ -157,7 +157,7 @@ vocabulary!(MeasureKind {
 });
 
 vocabulary!(
-    /// The data-subject rights of SPEC §3.1 (Art. 7(3), 15–22).
+    /// The data-subject rights (Art. 7(3), 15–22).
     Right {
         Access = "access",
         Rectification = "rectification",

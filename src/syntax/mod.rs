@@ -587,12 +587,18 @@ fn syntax_error(
     }
     let message = format!("expected {}, found {found}", join_or(&expected));
     let diagnostic = Diagnostic::new("E001", span, message);
+    if let Some(fix) = suggest::value_fix(text, offset) {
+        return diagnostic.with_help(fix);
+    }
 
     let word: String = text[offset..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .collect();
     if expected.contains(&DECLARATION_KINDS) && !word.is_empty() {
+        if let Some(fix) = suggest::declaration_fix(&text[offset..]) {
+            return diagnostic.with_help(fix);
+        }
         let kinds = Kind::ALL.map(Kind::keyword);
         if let Some(kind) = suggest::closest(&word, kinds) {
             return diagnostic.with_help(format!("did you mean `{kind}`?"));
@@ -672,7 +678,7 @@ fn looks_like_a_statement(line: &str) -> bool {
         let has_title = first_line[word.len()..].contains('"');
         return also_a_key && !has_title && !first_line.contains('{');
     }
-    suggest::closest(&word, kinds).is_none()
+    suggest::closest(&word, kinds).is_none() && !suggest::is_wrong_kind(&word)
 }
 
 /// The start of a `"""` between the swallowed region's start and the error that never closes.
