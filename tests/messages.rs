@@ -255,7 +255,7 @@ fn data_subject_and_purpose_synonyms() {
         helps(&activity("werving", "sollicitanten-x", "bsn")),
         [
             "did you mean `recruitment`?",
-            "declare it: `subjects sollicitanten-x \"…\" { … }`",
+            "did you mean `applicants`?",
             "did you mean `national-id`?"
         ]
     );
