@@ -166,7 +166,7 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for component in petgraph::algo::tarjan_scc(&graph) {
+    for component in petgraph::algo::kosaraju_scc(&graph) {
         let cyclic = component.len() > 1
             || component
                 .first()

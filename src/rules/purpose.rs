@@ -65,7 +65,7 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
     if basis_justifies || kind_justifies || activity.reuses.is_empty() {
         return;
     }
-    for (a, origin) in cx.flow.origins(model, b) {
+    for (a, origin) in cx.flow.foreign_origins(model, b) {
         let source = &model.activities[a];
         let Some(source_purpose_ref) = &source.purpose else {
             continue;
