@@ -37,7 +37,7 @@ def chain(kind, n):
 def cases():
     yield "braces-40", "{" * 40 + "\n"
     yield "braces-40-in-block", "activity a {\n  broken ( statement\n  x " + "{" * 40 + "\n}\n"
-    yield "braces-open-many", fill("x {\n", "activity a {\n")
+    yield "braces-broken-blocks", fill("  x { ( } { y { ( } }\n", "activity a {\n", "}\n")
     yield "braces-pairs", fill("x { y {} }\n", "activity a {\n", "}\n")
     for kind in ["includes", "reuses", "subprocessors"]:
         yield f"chain-100k-{kind}", chain(kind, 100_000)
@@ -52,7 +52,7 @@ def cases():
         dense.append(f"activity a{i} {{ {ACTIVITY_BODY}; reuses {others} }}")
     yield "reuses-dense-300", "\n".join(dense) + "\n"
     yield "long-line-10mb", ("party p \"P\" { role processor; country NL }; " * (10_000_000 // 45)) + "\n"
-    yield "long-line-braces", "activity a { " + "x { y } " * (10_000_000 // 8) + "}\n"
+    yield "long-line-braces", "activity a { " + "x { y }; " * (10_000_000 // 9) + "}\n"
     yield "long-line-errors", "activity a { " + "x ( ; " * (10_000_000 // 6) + "}\n"
     yield "syntax-errors-200k", "activity a {\n" + "  broken ( statement\n" * 200_000 + "}\n"
     yield "syntax-errors-fill", fill("  broken ( statement\n", "activity a {\n", "}\n")

@@ -54,7 +54,7 @@ fn forty_unclosed_braces_after_a_broken_statement_are_one_error() {
         "{".repeat(40)
     );
     // Two mistakes, two errors: the broken statement, and the braces that never close.
-    assert_eq!(e001s(&text), [(2, 10), (3, 3)]);
+    assert_eq!(e001s(&text), [(2, 10), (3, 6)]);
 }
 
 #[test]
@@ -291,4 +291,16 @@ fn dates_need_exactly_four_two_two_digits() {
     assert_eq!(DateTime::parse("+202-01-01T10:00Z"), None);
     assert_eq!(DateTime::parse("2026-01-01T+1:00Z"), None);
     assert_eq!(Date::parse("2026-01-01").map(|d| d.year), Some(2026));
+}
+
+#[test]
+fn sixty_unclosed_statement_blocks_do_not_reread_the_file_per_level() {
+    // Each level of a nested statement block that never closes once failed as a statement
+    // and was re-read as a broken one: levels × file size.
+    let text = format!(
+        "activity a {{\n  x {}\n{}}}\n",
+        "k { ".repeat(60),
+        "  purpose p\n".repeat(20_000)
+    );
+    assert_eq!(e001s(&text), [(2, 243)]);
 }

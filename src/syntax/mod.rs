@@ -66,6 +66,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         unclosed_here: false,
         last_broken_line: None,
         lines: Lines::new(text),
+        depth: 0,
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
@@ -170,6 +171,8 @@ struct Builder<'a> {
     last_broken_line: Option<usize>,
     /// Lines and their indentation, computed once: no lookup scans the text.
     lines: Lines,
+    /// How many blocks enclose the one being built (1: a declaration's body).
+    depth: usize,
 }
 
 /// Line starts (for O(log n) line lookups) and each line's indentation in leading blanks, both
@@ -302,6 +305,7 @@ impl Builder<'_> {
         let mut stmts = Vec::new();
         let mut open = None;
         let earlier_suspect = self.suspect_open.take();
+        self.depth += 1;
 
         for inner in pair.into_inner() {
             match inner.as_rule() {
@@ -354,6 +358,11 @@ impl Builder<'_> {
                         continue;
                     }
                     self.unclosed_blocks += 1;
+                    // A statement's block left open takes the declaration's remaining lines
+                    // into it, and leaves the blocks around it unclosed: one error for all.
+                    if self.depth > 1 {
+                        self.lost_statement = true;
+                    }
                     let next = if end >= self.text.len() {
                         "the file ends first".to_string()
                     } else {
@@ -378,6 +387,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.depth -= 1;
         Block { stmts, span }
     }
 
