@@ -58,9 +58,9 @@ def cases():
     yield "syntax-errors-fill", fill("  broken ( statement\n", "activity a {\n", "}\n")
     deep = "".join(f"{'  ' * d}k{d} {{\n" for d in range(63)) + "".join(f"{'  ' * d}}}\n" for d in reversed(range(63)))
     yield "nesting-63-fill", fill(deep, "activity a {\n", "}\n")
-    deep_broken = "x " + "{" * 63 + "\n"
-    yield "nesting-63-unclosed-fill", fill(deep_broken, "activity a {\n")
-    yield "statements-fill", fill("  note \"x\"\n", "activity a {\n", "}\n")
+    yield "nesting-60-unclosed-then-fill", fill("  purpose p\n", "activity a {\n  x " + "k { " * 60 + "\n", "}\n")
+    yield "statements-fill-unknown", fill("  note \"x\"\n", "activity a {\n", "}\n")
+    yield "statements-fill-valid", fill("  data email\n", "activity a {\n  " + ACTIVITY_BODY.replace("; data email", "") + "\n", "}\n")
     decl = f"activity a{{}} {{ {ACTIVITY_BODY} }}\n"
     count = LIMIT // (len(decl) + 6)
     yield "declarations-fill", "".join(decl.replace("{}", str(i), 1) for i in range(count))
