@@ -141,9 +141,19 @@ fn an_includes_cycle_of_twenty_thousand_is_one_e010() {
             text.push_str(&format!("data d{i} {{ includes d{} }}\n", (i + 1) % n));
         }
         let (sources, analysis) = support::check_files(&[("cycle.lawful", &text)]);
-        codes(&sources, &analysis, "E010")
+        let e010: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "E010")
+            .collect();
+        let message = e010.first().map(|d| (d.message.clone(), d.related.len()));
+        (codes(&sources, &analysis, "E010"), message)
     });
-    assert_eq!(e010, [(2, 6)]);
+    assert_eq!(e010.0, [(2, 6)]);
+    // The message names the first ten members and counts the rest.
+    let (message, related) = e010.1.expect("an E010");
+    assert!(message.ends_with("`d9` → 19990 more"), "{message}");
+    assert_eq!(related, 9);
 }
 
 #[test]
