@@ -315,3 +315,14 @@ fn sixty_unclosed_statement_blocks_do_not_reread_the_file_per_level() {
     );
     assert_eq!(e001s(&text), [(2, 243)]);
 }
+
+#[test]
+fn a_broken_header_is_explained_past_a_long_run_of_blank_lines() {
+    // The probe's window starts after blank lines and comments, so the error is still found
+    // where it is, not at the window's edge.
+    let text = format!(
+        "activity x \"t\"\n{}# note\n  = {{ }}\n",
+        "\n".repeat(10_000)
+    );
+    assert_eq!(e001s(&text), [(10_003, 3)]);
+}

@@ -231,7 +231,23 @@ impl Builder<'_> {
             Context::Declaration => Rule::declaration_probe,
             Context::Statement => Rule::statement_probe,
         };
-        let mut window_end = end.saturating_add(PROBE_WINDOW).min(self.text.len());
+        // Blank lines and comments after the region are skipped before the window starts: a
+        // header may continue past them. Each run of them follows one region, so this stays
+        // linear over the file.
+        let bytes = self.text.as_bytes();
+        let mut after = end.min(bytes.len());
+        while after < bytes.len() {
+            match bytes[after] {
+                b' ' | b'\t' | b'\r' | b'\n' => after += 1,
+                b'#' => {
+                    while after < bytes.len() && !matches!(bytes[after], b'\n' | b'\r') {
+                        after += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let mut window_end = after.saturating_add(PROBE_WINDOW).min(self.text.len());
         while !self.text.is_char_boundary(window_end) {
             window_end += 1;
         }
