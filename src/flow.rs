@@ -11,11 +11,16 @@
 //!   connected components of the subprocessor graph in topological order, each component's
 //!   set built once from its members and its upstream components: O((P + E) · (C + A)) for
 //!   P parties and A activities, with a cycle of processors sharing one set;
-//! * origins of an activity (P001): one backward traversal per `reuses` statement of the
-//!   activity, O(V + E) each, never enumerating paths.
+//! * origins of an activity: one backward traversal shared by all the activity's `reuses`
+//!   statements, each (activity, covered, category) state entered once: O((V + E) · C) per
+//!   activity asked about. [`Flow::foreign_origins`] (what P001 needs) prunes every activity
+//!   upstream of which no other purpose is declared, using a per-activity summary of the
+//!   purposes upstream computed once over the condensation of the `reuses` graph, O(V + E):
+//!   a cycle, a chain or a dense graph of same-purpose activities costs O(statements) per
+//!   activity, and a walk only goes where a finding can come from.
 
 use crate::model::vocab::{Channel, MeasureKind};
-use crate::model::{Activity, Measure, Model, ReuseStmt};
+use crate::model::{Activity, Measure, Model};
 use crate::source::Span;
 use crate::syntax::ast::Kind;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -63,6 +68,66 @@ pub struct Flow {
     reaching: Vec<Reaching>,
     /// Per system: the activities storing data in it.
     pub system_activities: Vec<BTreeSet<usize>>,
+    /// Per activity, per `reuses` statement: the activity reused and the categories its
+    /// `data` block lets through (`None`: everything), expanded once.
+    reuse_edges: Vec<Vec<ReuseEdge>>,
+    /// Per activity: the purposes declared by it and every activity upstream of it.
+    upstream_purposes: Vec<Purposes>,
+    /// Per activity with a purpose and `reuses`: its [`Flow::foreign_origins`], computed once.
+    foreign: Vec<Option<BTreeMap<usize, Origin>>>,
+    /// Per activity: whether it lies on no cycle of `reuses` (itself included).
+    acyclic: Vec<bool>,
+}
+
+/// What [`compute_holdings`] settles for every activity.
+struct Settled {
+    holdings: Vec<BTreeSet<String>>,
+    purposes: Vec<Purposes>,
+    /// Activities in topological order (sources first), each with whether it is off every cycle.
+    order: Vec<(usize, bool)>,
+}
+
+/// One `reuses` statement, resolved.
+#[derive(Clone, Debug)]
+struct ReuseEdge {
+    source: Option<usize>,
+    allowed: Option<BTreeSet<String>>,
+    compatible: bool,
+}
+
+/// The purposes declared upstream of an activity, as far as P001 needs to know them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Purposes {
+    None,
+    One(String),
+    Many,
+}
+
+impl Purposes {
+    fn add(&mut self, purpose: &str) {
+        *self = match std::mem::replace(self, Purposes::None) {
+            Purposes::None => Purposes::One(purpose.to_string()),
+            Purposes::One(p) if p == purpose => Purposes::One(p),
+            _ => Purposes::Many,
+        };
+    }
+
+    fn merge(&mut self, other: &Purposes) {
+        match other {
+            Purposes::None => {}
+            Purposes::One(p) => self.add(p),
+            Purposes::Many => *self = Purposes::Many,
+        }
+    }
+
+    /// Whether a purpose other than `target` is among these.
+    fn has_other_than(&self, target: Option<&str>) -> bool {
+        match self {
+            Purposes::None => false,
+            Purposes::One(p) => Some(p.as_str()) != target,
+            Purposes::Many => true,
+        }
+    }
 }
 
 impl Flow {
@@ -79,7 +144,31 @@ impl Flow {
             .collect();
         let mut subjects_nodes: BTreeMap<usize, NodeIndex> = BTreeMap::new();
 
-        let holdings = compute_holdings(model);
+        let reuse_edges: Vec<Vec<ReuseEdge>> = model
+            .activities
+            .iter()
+            .map(|activity| {
+                activity
+                    .reuses
+                    .iter()
+                    .map(|reuse| ReuseEdge {
+                        source: model.position(Kind::Activity, &reuse.activity.name),
+                        allowed: reuse.data.as_ref().map(|refs| {
+                            model
+                                .expand_data(refs.iter().map(|r| r.name.as_str()))
+                                .into_iter()
+                                .collect()
+                        }),
+                        compatible: reuse.compatible.is_some(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let Settled {
+            holdings,
+            purposes: upstream_purposes,
+            order,
+        } = compute_holdings(model, &reuse_edges);
 
         // Collection and reuse edges.
         for (b, activity) in model.activities.iter().enumerate() {
@@ -99,9 +188,9 @@ impl Flow {
                     );
                 }
             }
-            for reuse in &activity.reuses {
-                if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
-                    let data = reuse_data(model, reuse, &holdings[a]);
+            for (reuse, edge) in activity.reuses.iter().zip(&reuse_edges[b]) {
+                if let Some(a) = edge.source {
+                    let data = edge.allowed.clone().unwrap_or_else(|| holdings[a].clone());
                     graph.add_edge(
                         activity_nodes[a],
                         activity_nodes[b],
@@ -194,7 +283,7 @@ impl Flow {
                 }
             }
         }
-        let components = petgraph::algo::tarjan_scc(&sub_graph);
+        let components = petgraph::algo::kosaraju_scc(&sub_graph);
         let mut component_of = vec![0; model.parties.len()];
         for (c, members) in components.iter().enumerate() {
             for node in members {
@@ -202,7 +291,7 @@ impl Flow {
             }
         }
         let mut reaching = vec![Reaching::default(); components.len()];
-        // tarjan_scc lists sinks first; data flows from sources, so walk it reversed.
+        // kosaraju_scc (iterative: no recursion over user-controlled depth) lists sinks first; data flows from sources, so walk it reversed.
         for c in (0..components.len()).rev() {
             let mut set = Reaching::default();
             for node in &components[c] {
@@ -243,13 +332,30 @@ impl Flow {
                 }
             }
         }
-        Flow {
+        let mut flow = Flow {
             graph,
             holdings,
             party_component: component_of,
             reaching,
             system_activities,
+            reuse_edges,
+            upstream_purposes,
+            foreign: vec![None; model.activities.len()],
+            acyclic: vec![false; model.activities.len()],
+        };
+        // Foreign origins of every activity that reuses, sources first, so a walk that reaches
+        // an activity outside any cycle, with the same purpose and carrying all it holds, takes
+        // that activity's result instead of walking on: a chain costs O(chain), not O(chain²).
+        for &(a, acyclic) in &order {
+            flow.acyclic[a] = acyclic;
         }
+        for &(b, _) in &order {
+            if model.activities[b].purpose.is_some() && !flow.reuse_edges[b].is_empty() {
+                let found = flow.walk_origins(model, b, true);
+                flow.foreign[b] = Some(found);
+            }
+        }
+        flow
     }
 
     /// Whether any data (or any activity) reaches the party.
@@ -275,11 +381,27 @@ impl Flow {
     /// with the index (into `b`'s `reuses`) of the first statement it arrives by and whether
     /// an Art. 6(4) `compatible` block held by an activity with `b`'s purpose lies on some path.
     ///
-    /// Walks backwards from each `reuses` statement of `b`, carrying the data categories that
-    /// can still reach `b` (a `data` block on an edge narrows them). An activity is an origin
-    /// when some category it holds is among those: its data travels on to `b`. A (node, covered) state is
-    /// revisited only when its set grows, so each statement costs O((V + E) · C).
+    /// Walks backwards from the `reuses` statements of `b`, in order, carrying the data
+    /// categories that can still reach `b` (a `data` block on an edge narrows them). An
+    /// activity is an origin when some category it holds is among those: its data travels on
+    /// to `b`. The walks share their states: a statement only carries on what no earlier
+    /// statement brought to the same (activity, covered) state, since from there the walk is
+    /// the same. Each (activity, covered, category) is entered once: O((V + E) · C).
     pub fn origins(&self, model: &Model, b: usize) -> BTreeMap<usize, Origin> {
+        self.walk_origins(model, b, false)
+    }
+
+    /// The [`origins`](Flow::origins) of `b` whose declared purpose differs from `b`'s: the
+    /// ones P001 judges. The walk skips every activity upstream of which no other purpose is
+    /// declared, so it costs nothing where no such origin can be.
+    pub fn foreign_origins(&self, model: &Model, b: usize) -> BTreeMap<usize, Origin> {
+        match &self.foreign[b] {
+            Some(found) => found.clone(),
+            None => self.walk_origins(model, b, true),
+        }
+    }
+
+    fn walk_origins(&self, model: &Model, b: usize, foreign_only: bool) -> BTreeMap<usize, Origin> {
         let purpose_of = |i: usize| {
             model.activities[i]
                 .purpose
@@ -287,71 +409,110 @@ impl Flow {
                 .map(|p| p.name.as_str())
         };
         let target_purpose = purpose_of(b);
+        let worth_visiting =
+            |u: usize| !foreign_only || self.upstream_purposes[u].has_other_than(target_purpose);
         let mut origins: BTreeMap<usize, Origin> = BTreeMap::new();
-        for (first, reuse) in model.activities[b].reuses.iter().enumerate() {
-            let Some(start) = model.position(Kind::Activity, &reuse.activity.name) else {
+        // What may reach b, per (activity, covered), over all statements walked so far.
+        let mut demand: BTreeMap<(usize, bool), BTreeSet<String>> = BTreeMap::new();
+        for (first, edge) in self.reuse_edges[b].iter().enumerate() {
+            let Some(start) = edge.source else {
                 continue;
             };
             // A path that loops back through b is no path into b: a self-reuse or a cycle must
             // neither justify nor re-anchor data that arrives another way.
-            if start == b {
+            if start == b || !worth_visiting(start) {
                 continue;
             }
-            // What may reach b through this statement, per (activity, covered).
-            let mut demand: BTreeMap<(usize, bool), BTreeSet<String>> = BTreeMap::new();
-            let initial = reuse_data(model, reuse, &self.holdings[start]);
-            let mut queue = VecDeque::new();
-            if !initial.is_empty() {
-                let state = (start, reuse.compatible.is_some());
-                demand.insert(state, initial);
-                queue.push_back(state);
-            }
-            while let Some((x, covered)) = queue.pop_front() {
-                let wanted = demand[&(x, covered)].clone();
-                for upstream_reuse in &model.activities[x].reuses {
-                    let Some(u) = model.position(Kind::Activity, &upstream_reuse.activity.name)
-                    else {
-                        continue;
-                    };
-                    if u == b {
-                        continue;
-                    }
-                    let passes: BTreeSet<String> = match &upstream_reuse.data {
-                        Some(refs) => {
-                            let allowed = model.expand_data(refs.iter().map(|r| r.name.as_str()));
-                            wanted
-                                .iter()
-                                .filter(|d| allowed.contains(d))
-                                .cloned()
-                                .collect()
-                        }
-                        None => wanted.clone(),
-                    };
-                    if passes.is_empty() {
-                        continue;
-                    }
-                    let covers =
-                        upstream_reuse.compatible.is_some() && purpose_of(x) == target_purpose;
-                    let state = (u, covered || covers);
-                    let set = demand.entry(state).or_default();
-                    let before = set.len();
-                    set.extend(passes);
-                    if set.len() != before {
-                        queue.push_back(state);
-                    }
+            let initial = edge
+                .allowed
+                .clone()
+                .unwrap_or_else(|| self.holdings[start].clone());
+            // States with categories new to them, and those categories.
+            let mut queue: VecDeque<((usize, bool), BTreeSet<String>)> = VecDeque::new();
+            let offer = |state: (usize, bool),
+                         data: BTreeSet<String>,
+                         demand: &mut BTreeMap<(usize, bool), BTreeSet<String>>,
+                         queue: &mut VecDeque<((usize, bool), BTreeSet<String>)>,
+                         origins: &mut BTreeMap<usize, Origin>| {
+                let known = demand.entry(state).or_default();
+                let fresh: BTreeSet<String> =
+                    data.into_iter().filter(|d| !known.contains(d)).collect();
+                if fresh.is_empty() {
+                    return;
                 }
-            }
-            for ((a, covered), wanted) in &demand {
-                if self.holdings[*a].iter().any(|d| wanted.contains(d)) {
-                    let entry = origins.entry(*a).or_insert(Origin {
+                known.extend(fresh.iter().cloned());
+                let (a, covered) = state;
+                if a != b && self.holdings[a].iter().any(|d| fresh.contains(d)) {
+                    let entry = origins.entry(a).or_insert(Origin {
                         first_reuse: first,
                         compatible_on_path: false,
                     });
                     entry.compatible_on_path |= covered;
                 }
+                // An activity off every cycle, with b's purpose, reached with all it holds:
+                // upstream of it the walk is the one its own foreign origins came from (data
+                // from further up reaches b only through what a holds, so nothing it lacks
+                // matters). Take that result; later arrivals here add nothing either.
+                if foreign_only
+                    && a != b
+                    && self.acyclic[a]
+                    && purpose_of(a) == target_purpose
+                    && let Some(cached) = &self.foreign[a]
+                    && self.holdings[a].iter().all(|d| known.contains(d))
+                {
+                    known.extend(self.holdings[a].iter().cloned());
+                    for (origin, found) in cached {
+                        let entry = origins.entry(*origin).or_insert(Origin {
+                            first_reuse: first,
+                            compatible_on_path: false,
+                        });
+                        entry.compatible_on_path |= covered || found.compatible_on_path;
+                    }
+                    return;
+                }
+                queue.push_back((state, fresh));
+            };
+            offer(
+                (start, edge.compatible),
+                initial,
+                &mut demand,
+                &mut queue,
+                &mut origins,
+            );
+            while let Some(((x, covered), wanted)) = queue.pop_front() {
+                for upstream in &self.reuse_edges[x] {
+                    let Some(u) = upstream.source else {
+                        continue;
+                    };
+                    if u == b || !worth_visiting(u) {
+                        continue;
+                    }
+                    let passes: BTreeSet<String> = match &upstream.allowed {
+                        Some(allowed) => wanted
+                            .iter()
+                            .filter(|d| allowed.contains(*d))
+                            .cloned()
+                            .collect(),
+                        None => wanted.clone(),
+                    };
+                    if passes.is_empty() {
+                        continue;
+                    }
+                    let covers = upstream.compatible && purpose_of(x) == target_purpose;
+                    offer(
+                        (u, covered || covers),
+                        passes,
+                        &mut demand,
+                        &mut queue,
+                        &mut origins,
+                    );
+                }
             }
         }
         origins.remove(&b);
+        if foreign_only {
+            origins.retain(|a, _| purpose_of(*a).is_some_and(|p| Some(p) != target_purpose));
+        }
         origins
     }
 
@@ -429,30 +590,21 @@ pub fn own_data(model: &Model, activity: &Activity) -> BTreeSet<String> {
         .collect()
 }
 
-fn reuse_data(
-    model: &Model,
-    reuse: &ReuseStmt,
-    source_holdings: &BTreeSet<String>,
-) -> BTreeSet<String> {
-    match &reuse.data {
-        Some(refs) => model
-            .expand_data(refs.iter().map(|r| r.name.as_str()))
-            .into_iter()
-            .collect(),
-        None => source_holdings.clone(),
-    }
-}
-
-/// Own data plus data received through `reuses`, over strongly connected components so a
-/// cycle of reuses settles instead of looping.
-fn compute_holdings(model: &Model) -> Vec<BTreeSet<String>> {
+/// Own data plus data received through `reuses`, and the purposes declared upstream, over
+/// the strongly connected components of the `reuses` graph in topological order. Inside a
+/// component (a cycle of reuses) a worklist settles the sets: an activity is revisited only
+/// when its set grew, which happens at most C times, so the whole is O((V + E) · C).
+fn compute_holdings(model: &Model, reuse_edges: &[Vec<ReuseEdge>]) -> Settled {
     let n = model.activities.len();
     let mut reuse_graph: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..n).map(|i| reuse_graph.add_node(i)).collect();
-    for (b, activity) in model.activities.iter().enumerate() {
-        for reuse in &activity.reuses {
-            if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
+    // Who reuses each activity: the edges along which a growing set is pushed on.
+    let mut reused_by: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (b, edges) in reuse_edges.iter().enumerate() {
+        for (i, edge) in edges.iter().enumerate() {
+            if let Some(a) = edge.source {
                 reuse_graph.add_edge(nodes[a], nodes[b], ());
+                reused_by[a].push((b, i));
             }
         }
     }
@@ -461,27 +613,79 @@ fn compute_holdings(model: &Model) -> Vec<BTreeSet<String>> {
         .iter()
         .map(|a| own_data(model, a))
         .collect();
-    // tarjan_scc yields components sinks first; data flows from sources, so walk it reversed.
-    for component in petgraph::algo::tarjan_scc(&reuse_graph).into_iter().rev() {
-        // Within a cycle every member may feed every other: iterate to a fixed point, which
-        // takes at most |component| rounds since sets only grow.
-        for _ in 0..component.len().max(1) {
-            let mut changed = false;
-            for node in &component {
-                let b = reuse_graph[*node];
-                for reuse in &model.activities[b].reuses {
-                    if let Some(a) = model.position(Kind::Activity, &reuse.activity.name) {
-                        let incoming = reuse_data(model, reuse, &holdings[a]);
-                        let before = holdings[b].len();
-                        holdings[b].extend(incoming);
-                        changed |= holdings[b].len() != before;
+    let mut purposes = vec![Purposes::None; n];
+    let mut component_of = vec![0usize; n];
+    let mut queued = vec![false; n];
+    // Activities in topological order (sources first), each with whether it is off every cycle.
+    let mut order: Vec<(usize, bool)> = Vec::with_capacity(n);
+    // kosaraju_scc (iterative: no recursion over user-controlled depth) yields components
+    // sinks first; data flows from sources, so walk it reversed.
+    let components = petgraph::algo::kosaraju_scc(&reuse_graph);
+    for (c, component) in components.iter().enumerate() {
+        for node in component {
+            component_of[reuse_graph[*node]] = c;
+        }
+    }
+    for (c, component) in components.iter().enumerate().rev() {
+        let members: Vec<usize> = component.iter().map(|node| reuse_graph[*node]).collect();
+        // Upstream components are settled: take in what they send, once per edge.
+        let mut summary = Purposes::None;
+        for &b in &members {
+            if let Some(purpose) = &model.activities[b].purpose {
+                summary.add(&purpose.name);
+            }
+            for edge in &reuse_edges[b] {
+                let Some(a) = edge.source else { continue };
+                if component_of[a] != c {
+                    summary.merge(&purposes[a]);
+                    let incoming = edge.allowed.as_ref().unwrap_or(&holdings[a]).clone();
+                    holdings[b].extend(incoming);
+                }
+            }
+        }
+        for &b in &members {
+            purposes[b] = summary.clone();
+        }
+        let acyclic = members.len() == 1
+            && !reuse_edges[members[0]]
+                .iter()
+                .any(|e| e.source == Some(members[0]));
+        order.extend(members.iter().map(|&b| (b, acyclic)));
+        if acyclic {
+            continue;
+        }
+        // Inside the cycle: push each member's set along its edges until nothing grows.
+        let mut work: VecDeque<usize> = members.iter().copied().collect();
+        for &b in &members {
+            queued[b] = true;
+        }
+        while let Some(a) = work.pop_front() {
+            queued[a] = false;
+            for &(b, i) in &reused_by[a] {
+                if component_of[b] != c {
+                    continue;
+                }
+                let incoming: Vec<String> = reuse_edges[b][i]
+                    .allowed
+                    .as_ref()
+                    .unwrap_or(&holdings[a])
+                    .iter()
+                    .filter(|d| !holdings[b].contains(*d))
+                    .cloned()
+                    .collect();
+                if !incoming.is_empty() {
+                    holdings[b].extend(incoming);
+                    if !queued[b] {
+                        queued[b] = true;
+                        work.push_back(b);
                     }
                 }
             }
-            if !changed {
-                break;
-            }
         }
     }
-    holdings
+    Settled {
+        holdings,
+        purposes,
+        order,
+    }
 }

@@ -154,27 +154,68 @@ pub struct LineCol {
 }
 
 /// Byte offset ↔ line/column conversion for one file.
+///
+/// Lookups are O(log L + B) for L lines: a binary search for the line, then, on a line that is
+/// not all ASCII, counts of UTF-8 continuation bytes (and 4-byte leads, for UTF-16) taken from
+/// running totals kept every [`BLOCK`] bytes, plus a scan of at most `B` bytes on each end. A
+/// 10 MB line costs no more per diagnostic than a short one.
 #[derive(Debug, Default)]
 pub struct LineIndex {
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
+    /// Whether each line is pure ASCII: then a column is a byte difference.
+    ascii: Vec<bool>,
+    /// Per block of [`BLOCK`] bytes: continuation bytes (0x80–0xBF) and 4-byte leads
+    /// (0xF0–0xF7) before it. Empty when the whole file is ASCII.
+    totals: Vec<(u32, u32)>,
+    /// Whether the file starts with a byte order mark: it is no column of its own.
+    bom: bool,
 }
 
+/// Granularity of [`LineIndex`]'s running totals.
+const BLOCK: usize = 256;
+
 impl LineIndex {
+    /// One pass over the bytes: O(n).
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
+        let mut ascii = vec![true];
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
+        for (i, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'\n' => {
+                    line_starts.push(i + 1);
+                    ascii.push(true);
+                }
                 // A lone CR ends a line too; CRLF is one line end.
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                    line_starts.push(i + 1);
+                    ascii.push(true);
+                }
+                byte if !byte.is_ascii() => {
+                    if let Some(last) = ascii.last_mut() {
+                        *last = false;
+                    }
+                }
                 _ => {}
             }
-            i += 1;
         }
-        LineIndex { line_starts }
+        let mut totals = Vec::new();
+        if !text.is_ascii() {
+            let mut running = (0u32, 0u32);
+            for block in bytes.chunks(BLOCK) {
+                totals.push(running);
+                let (continuations, leads) = counts(block);
+                running = (running.0 + continuations, running.1 + leads);
+            }
+            totals.push(running);
+        }
+        LineIndex {
+            line_starts,
+            ascii,
+            totals,
+            bom: text.starts_with('\u{FEFF}'),
+        }
     }
 
     /// 0-based line containing `offset`.
@@ -193,12 +234,39 @@ impl LineIndex {
         self.line_starts.len()
     }
 
-    /// 1-based line and column (in Unicode scalar values) of a byte offset in `text`.
-    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+    /// (continuation bytes, 4-byte leads) in `text[..offset]`.
+    fn totals_before(&self, bytes: &[u8], offset: usize) -> (usize, usize) {
+        let block = offset / BLOCK;
+        let (c, l) = self.totals.get(block).copied().unwrap_or_default();
+        let (c2, l2) = counts(&bytes[block * BLOCK..offset]);
+        (c as usize + c2 as usize, l as usize + l2 as usize)
+    }
+
+    /// Scalar values and UTF-16 units between the start of `offset`'s line and `offset`, a
+    /// leading byte order mark not counted: (0-based line, scalars, UTF-16 units).
+    fn position(&self, text: &str, offset: usize) -> (usize, usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
-        let column = text[start..offset].chars().count();
+        let (mut scalars, mut units) = if self.ascii.get(line).copied().unwrap_or(false) {
+            (offset - start, offset - start)
+        } else {
+            let bytes = text.as_bytes();
+            let (c0, l0) = self.totals_before(bytes, start);
+            let (c1, l1) = self.totals_before(bytes, offset);
+            let scalars = (offset - start) - (c1 - c0);
+            (scalars, scalars + (l1 - l0))
+        };
+        if line == 0 && self.bom && offset >= 3 {
+            scalars -= 1;
+            units -= 1;
+        }
+        (line, scalars, units)
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let (line, column, _) = self.position(text, offset);
         LineCol {
             line: clamp_u32(line + 1),
             column: clamp_u32(column + 1),
@@ -207,12 +275,20 @@ impl LineIndex {
 
     /// The 0-based (line, UTF-16 column) of a byte offset: what LSP clients count.
     pub fn utf16_position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_of(offset);
-        let start = self.line_start(line).min(offset);
-        let column: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        let (line, _, column) = self.position(text, offset);
         (clamp_u32(line), clamp_u32(column))
     }
+}
+
+/// (continuation bytes, 4-byte leads) in a slice of UTF-8.
+fn counts(bytes: &[u8]) -> (u32, u32) {
+    let mut continuations = 0;
+    let mut leads = 0;
+    for &byte in bytes {
+        continuations += u32::from(byte & 0xC0 == 0x80);
+        leads += u32::from(byte >= 0xF0);
+    }
+    (continuations, leads)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -251,6 +327,35 @@ mod tests {
         // Six scalar values precede `y`, but seven UTF-16 code units.
         assert_eq!(index.utf16_position(text, y), (0, 7));
         assert_eq!(index.line_col(text, y).column, 7);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let text = "\u{FEFF}party x {\n  é y\n}";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 3), LineCol { line: 1, column: 1 });
+        let x = text.find('x').unwrap();
+        assert_eq!(index.line_col(text, x), LineCol { line: 1, column: 7 });
+        assert_eq!(index.utf16_position(text, x), (0, 6));
+        let y = text.find(" y").unwrap() + 1;
+        assert_eq!(index.line_col(text, y), LineCol { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn columns_on_long_mixed_lines_match_a_count() {
+        // Blocks of the running totals split characters; every offset must still agree with
+        // counting from the line start.
+        let text: String = "ab€😀\nx".repeat(300) + &"é😀a".repeat(400);
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(7) {
+            let line = index.line_of(offset);
+            let start = index.line_start(line);
+            let expected = text[start..offset].chars().count() + 1;
+            let units: usize = text[start..offset].chars().map(char::len_utf16).sum();
+            assert_eq!(index.line_col(&text, offset).column as usize, expected);
+            assert_eq!(index.utf16_position(&text, offset).1 as usize, units);
+        }
     }
 
     #[test]

@@ -19,16 +19,18 @@ impl Date {
         Some(Date { year, month, day })
     }
 
-    /// Parses `YYYY-MM-DD`; `None` for malformed text or an impossible date.
+    /// Parses exactly `YYYY-MM-DD` (ASCII digits only, no sign, no padding); `None` for
+    /// malformed text or an impossible date.
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.splitn(3, '-');
-        let year = parts.next()?;
-        let month = parts.next()?;
-        let day = parts.next()?;
-        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+        Date::new(
+            i32::try_from(digits(&b[0..4])?).ok()?,
+            digits(&b[5..7])?,
+            digits(&b[8..10])?,
+        )
     }
 
     /// Days since 1970-01-01 (negative before).
@@ -63,6 +65,13 @@ impl fmt::Display for Date {
     }
 }
 
+/// The value of a run of ASCII digits, `None` if any byte is not one (no sign, no blank).
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -85,32 +94,35 @@ pub struct DateTime {
 }
 
 impl DateTime {
-    /// Parses `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`; no zone means UTC.
+    /// Parses exactly `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]` (two ASCII digits per field); no zone
+    /// means UTC.
     pub fn parse(text: &str) -> Option<DateTime> {
-        let (date, rest) = text.split_once('T')?;
-        let date = Date::parse(date)?;
-        let (clock, offset_minutes) = if let Some(clock) = rest.strip_suffix('Z') {
-            (clock, 0)
-        } else if let Some(at) = rest.rfind(['+', '-']) {
-            let (clock, zone) = rest.split_at(at);
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let (h, m) = zone[1..].split_once(':')?;
-            let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-            if h > 14 || m > 59 {
-                return None;
+        let b = text.as_bytes();
+        if b.len() < 16 || b[10] != b'T' || b[13] != b':' {
+            return None;
+        }
+        let date = Date::parse(text.get(..10)?)?;
+        let hour = digits(&b[11..13])?;
+        let minute = digits(&b[14..16])?;
+        let mut rest = &b[16..];
+        let mut seconds = 0;
+        if let [b':', s1, s2, tail @ ..] = rest {
+            seconds = digits(&[*s1, *s2])?;
+            rest = tail;
+        }
+        let offset_minutes = match rest {
+            [] | [b'Z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let (h, m) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+                if h > 14 || m > 59 {
+                    return None;
+                }
+                let minutes = i32::try_from(h * 60 + m).ok()?;
+                if *sign == b'-' { -minutes } else { minutes }
             }
-            (clock, sign * (h * 60 + m))
-        } else {
-            (rest, 0)
+            _ => return None,
         };
-        let mut parts = clock.split(':');
-        let hour: u32 = parts.next()?.parse().ok()?;
-        let minute: u32 = parts.next()?.parse().ok()?;
-        let seconds: u32 = match parts.next() {
-            Some(s) => s.parse().ok()?,
-            None => 0,
-        };
-        if hour > 23 || minute > 59 || seconds > 59 || parts.next().is_some() {
+        if hour > 23 || minute > 59 || seconds > 59 {
             return None;
         }
         let local = date.days_since_epoch() * 1440 + i64::from(hour * 60 + minute);
@@ -260,6 +272,45 @@ mod tests {
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("2028-02-29").is_some());
         assert!(Date::parse("2100-02-29").is_none());
+    }
+
+    #[test]
+    fn dates_are_exactly_four_two_two_digits() {
+        for text in [
+            "+202-01-01",
+            "-202-01-01",
+            " 202-01-01",
+            "2026-+1-01",
+            "2026-01-+1",
+            "2026-1-01",
+            "20260-01-01",
+            "２０２６-01-01",
+            "2026/01/01",
+            "2026-01-01 ",
+        ] {
+            assert_eq!(Date::parse(text), None, "{text}");
+        }
+        assert_eq!(Date::parse("0202-01-01").map(|d| d.year), Some(202));
+    }
+
+    #[test]
+    fn datetimes_are_strict_too() {
+        for text in [
+            "+202-01-01T10:00",
+            "2026-01-01T+1:00",
+            "2026-01-01T10:+1",
+            "2026-01-01T10:00:+1",
+            "2026-01-01T10:00+1:00",
+            "2026-01-01T10:00+01:+1",
+            "2026-01-01T1:00",
+            "2026-01-01T10:00:00:00",
+            "2026-01-01T10:00Zx",
+            "2026-01-01T10:00+0100",
+        ] {
+            assert_eq!(DateTime::parse(text), None, "{text}");
+        }
+        let west = DateTime::parse("2026-01-01T10:00:30-01:30").unwrap();
+        assert_eq!((west.offset_minutes, west.seconds), (-90, 30));
     }
 
     #[test]

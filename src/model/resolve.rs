@@ -347,8 +347,12 @@ fn push<T>(list: &mut Vec<T>, item: T) -> usize {
     list.len() - 1
 }
 
+/// Members of an `includes` cycle named in its E010 (message and related labels).
+const CYCLE_NAMES_SHOWN: usize = 10;
+
 /// One E010 per cycle of `includes`, at the cycle's first category in source order.
-/// Strongly connected components find every cycle in linear time.
+/// Strongly connected components find every cycle in linear time; `kosaraju_scc` is iterative,
+/// so a cycle or chain as long as the workspace cannot exhaust the stack.
 fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..model.data.len()).map(|i| graph.add_node(i)).collect();
@@ -359,7 +363,7 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for component in petgraph::algo::tarjan_scc(&graph) {
+    for component in petgraph::algo::kosaraju_scc(&graph) {
         let cyclic = component.len() > 1
             || component
                 .first()
@@ -373,10 +377,15 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
             .collect();
         members.sort_by_key(|category| category.header.name_span);
         let first = members[0];
-        let names: Vec<String> = members
+        // A cycle can be as long as the workspace: name its first members, count the rest.
+        let mut names: Vec<String> = members
             .iter()
+            .take(CYCLE_NAMES_SHOWN)
             .map(|c| format!("`{}`", c.header.name))
             .collect();
+        if members.len() > CYCLE_NAMES_SHOWN {
+            names.push(format!("{} more", members.len() - CYCLE_NAMES_SHOWN));
+        }
         let mut diagnostic = Diagnostic::new(
             "E010",
             first.header.name_span,
@@ -389,7 +398,7 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         .with_help(
             "a composite category cannot contain itself; remove one of the `includes` in the cycle",
         );
-        for other in &members[1..] {
+        for other in members.iter().take(CYCLE_NAMES_SHOWN).skip(1) {
             diagnostic = diagnostic.with_related(
                 other.header.name_span,
                 format!("`{}` is part of the cycle", other.header.name),

@@ -68,7 +68,7 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
     // One finding per `reuses` statement: every unjustified origin whose data first arrives
     // through it (statements in source order, origins in source order).
     let mut by_statement: Vec<(crate::source::Span, Vec<usize>)> = Vec::new();
-    for (a, origin) in cx.flow.origins(model, b) {
+    for (a, origin) in cx.flow.foreign_origins(model, b) {
         let source = &model.activities[a];
         let Some(source_purpose_ref) = &source.purpose else {
             continue;

@@ -5,7 +5,7 @@ pub mod ast;
 pub mod lossless;
 
 use crate::diag::Diagnostic;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineIndex, Span};
 use crate::suggest;
 use crate::time::{Date, DateTime, Unit};
 use ast::{Block, Decl, Item, Kind, Name, Stmt, Value, ValueKind};
@@ -15,6 +15,9 @@ use pest::iterators::Pair;
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/lawful.pest"]
 struct LawfulParser;
+
+/// Bytes past a swallowed region that the strict probe may read to explain it.
+const PROBE_WINDOW: usize = 4096;
 
 /// Blocks may nest this deep (SPEC §2 asks for at least 64); deeper input is an E001.
 pub const MAX_NESTING: usize = 64;
@@ -63,7 +66,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         suspect_open: None,
         unclosed_here: false,
         last_broken_line: None,
-        line_cursor: (0, 0),
+        lines: Lines::new(text),
+        depth: 0,
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
@@ -125,7 +129,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                             );
                         }
                         None => {
-                            builder.report(start, Context::Declaration);
+                            builder.report(start, pair.as_span().end(), Context::Declaration);
                             if let Some(name) = declared_name(pair.as_str()) {
                                 parsed.lost_names.push(name);
                             }
@@ -166,35 +170,89 @@ struct Builder<'a> {
     /// The line of the last broken statement reported: a second one on the same line is the
     /// same mistake (a stray quote shifts the pairing of the rest of the line).
     last_broken_line: Option<usize>,
-    /// (offset, line) of the last line lookup: offsets only grow while building, so counting
-    /// newlines from there keeps line lookups linear over the file.
-    line_cursor: (usize, usize),
+    /// Lines and their indentation, computed once: no lookup scans the text.
+    lines: Lines,
+    /// How many blocks enclose the one being built (1: a declaration's body).
+    depth: usize,
+}
+
+/// Line starts (for O(log n) line lookups) and each line's indentation in leading blanks, both
+/// built in one O(n) pass, so a 10 MB line costs nothing extra per `}` on it.
+struct Lines {
+    index: LineIndex,
+    indents: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let index = LineIndex::new(text);
+        let bytes = text.as_bytes();
+        let indents = (0..index.line_count())
+            .map(|line| {
+                bytes[index.line_start(line)..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count()
+            })
+            .collect();
+        Lines { index, indents }
+    }
+
+    /// 0-based line of `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.index.line_of(offset)
+    }
+
+    /// Indentation (in characters) of the line holding `offset`, when only blanks precede it
+    /// there: the indentation of a `}` that starts its line.
+    fn indent_before(&self, offset: usize) -> Option<usize> {
+        let line = self.line_of(offset);
+        let before = offset - self.index.line_start(line).min(offset);
+        (before <= self.indent_of(offset)).then_some(before)
+    }
+
+    /// Indentation of the line holding `offset`, whatever precedes `offset` on it.
+    fn indent_of(&self, offset: usize) -> usize {
+        self.indents.get(self.line_of(offset)).copied().unwrap_or(0)
+    }
 }
 
 impl Builder<'_> {
-    /// 0-based line of `offset`, counted on from the previous lookup.
-    fn line_at(&mut self, offset: usize) -> usize {
-        let (from, line) = self.line_cursor;
-        let line = if offset >= from {
-            line + self.text[from..offset].matches('\n').count()
-        } else {
-            self.text[..offset].matches('\n').count()
-        };
-        self.line_cursor = (offset, line);
-        line
-    }
-
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
         Span::new(self.file, span.start()..span.end())
     }
 
-    fn report(&mut self, start: usize, context: Context) {
+    /// Explains the swallowed region `start..end` with the strict probe. The probe sees the
+    /// region and a bounded window after it (where a header's line breaks or a value after a
+    /// trailing comma may still be read), never the rest of the file: an error costs
+    /// O(region + window), so many errors stay linear in the file.
+    fn report(&mut self, start: usize, end: usize, context: Context) {
         let rule = match context {
             Context::Declaration => Rule::declaration_probe,
             Context::Statement => Rule::statement_probe,
         };
-        let rest = &self.text[start..];
+        // Blank lines and comments after the region are skipped before the window starts: a
+        // header may continue past them. Each run of them follows one region, so this stays
+        // linear over the file.
+        let bytes = self.text.as_bytes();
+        let mut after = end.min(bytes.len());
+        while after < bytes.len() {
+            match bytes[after] {
+                b' ' | b'\t' | b'\r' | b'\n' => after += 1,
+                b'#' => {
+                    while after < bytes.len() && !matches!(bytes[after], b'\n' | b'\r') {
+                        after += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let mut window_end = after.saturating_add(PROBE_WINDOW).min(self.text.len());
+        while !self.text.is_char_boundary(window_end) {
+            window_end += 1;
+        }
+        let rest = &self.text[start..window_end];
         let diagnostic = match LawfulParser::parse(rule, rest) {
             Err(error) => syntax_error(self.file, self.text, start, &error, context),
             // The strict probe accepted what the tolerant grammar swallowed: only possible at a
@@ -264,6 +322,7 @@ impl Builder<'_> {
         let mut stmts = Vec::new();
         let mut open = None;
         let earlier_suspect = self.suspect_open.take();
+        self.depth += 1;
 
         for inner in pair.into_inner() {
             match inner.as_rule() {
@@ -271,19 +330,25 @@ impl Builder<'_> {
                 Rule::bad_statement => {
                     self.lost_statement = true;
                     let start = inner.as_span().start();
-                    let line = self.line_at(start);
+                    let line = self.lines.line_of(start);
                     if self.last_broken_line.replace(line) == Some(line) {
                         continue;
                     }
                     self.swallowed_to_end |= inner.as_span().end() >= self.text.len();
-                    self.report(inner.as_span().start(), Context::Statement);
+                    self.report(
+                        inner.as_span().start(),
+                        inner.as_span().end(),
+                        Context::Statement,
+                    );
                 }
                 Rule::open_brace => open = Some(inner.as_span().start()),
                 Rule::close_brace => {
                     let open_at = open.unwrap_or(span.start as usize);
                     let close_at = inner.as_span().start();
-                    let misplaced = indent_of_line(self.text, close_at)
-                        .is_some_and(|close| close < indent_of_line_at(self.text, open_at));
+                    let misplaced = self
+                        .lines
+                        .indent_before(close_at)
+                        .is_some_and(|close| close < self.lines.indent_of(open_at));
                     // Prefer the innermost suspect: the block that took a brace not its own.
                     let inner_suspect = self.suspect_open.take();
                     self.suspect_open = inner_suspect
@@ -310,10 +375,15 @@ impl Builder<'_> {
                         continue;
                     }
                     self.unclosed_blocks += 1;
+                    // A statement's block left open takes the declaration's remaining lines
+                    // into it, and leaves the blocks around it unclosed: one error for all.
+                    if self.depth > 1 {
+                        self.lost_statement = true;
+                    }
                     let next = if end >= self.text.len() {
                         "the file ends first".to_string()
                     } else {
-                        let line = self.text[..end].matches('\n').count() + 1;
+                        let line = self.lines.line_of(end) + 1;
                         format!("a new declaration starts on line {line}")
                     };
                     self.diagnostics.push(
@@ -325,7 +395,7 @@ impl Builder<'_> {
                         .with_help(match suspect {
                             Some((_, close_at)) => format!(
                                 "add the `}}` that ends this block; the `}}` on line {} is indented like the block around it, so it seems to close that one",
-                                self.text[..close_at].matches('\n').count() + 1
+                                self.lines.line_of(close_at) + 1
                             ),
                             None => format!("add the `}}` that ends this block: {next}"),
                         }),
@@ -334,6 +404,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.depth -= 1;
         Block { stmts, span }
     }
 
@@ -620,26 +691,6 @@ fn syntax_error(
         Context::Declaration => "check the spelling and the braces on this line",
         Context::Statement => "a statement is a key, its values and an optional `{ … }` block, ending at a new line or `;`",
     })
-}
-
-/// Indentation (in characters) of the line holding `offset`, when only blanks precede it there:
-/// the indentation of a `}` that starts its line.
-fn indent_of_line(text: &str, offset: usize) -> Option<usize> {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..offset];
-    before
-        .chars()
-        .all(|c| c == ' ' || c == '\t')
-        .then(|| before.chars().count())
-}
-
-/// Indentation of the line holding `offset`, whatever precedes `offset` on it.
-fn indent_of_line_at(text: &str, offset: usize) -> usize {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .count()
 }
 
 /// The NAME of a broken `KIND NAME …` header, when the line has that shape.
