@@ -124,7 +124,8 @@ fn drop_follow_on_findings(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         let unclosed = broken.entries[i].1;
         // With a block left open, statements may sit in the wrong block: keys reported
         // unknown, repeated or missing there are guesses too.
-        let follows_from_layout = matches!(d.code, "E002" | "E006" | "E007");
+        // A value read in the wrong block is checked against the wrong key (E003) too.
+        let follows_from_layout = matches!(d.code, "E002" | "E003" | "E006" | "E007");
         d.code.starts_with('E') && d.code != "E007" && !(unclosed && follows_from_layout)
     });
 }

@@ -1551,12 +1551,14 @@ impl Cx<'_> {
             return Some(basis);
         };
         for inner in &block.stmts {
-            let key = inner.key.text.as_str();
-            basis.written.push(key.to_string());
-            if let Some(near) = suggest::closest(key, schema.iter().map(|(k, _)| *k)) {
+            let written = inner.key.text.as_str();
+            basis.written.push(written.to_string());
+            let near = suggest::closest(written, schema.iter().map(|(k, _)| *k));
+            if let Some(near) = near {
                 basis.written.push(near.to_string());
             }
-            if !schema.iter().any(|(k, _)| *k == key) {
+            let mut key = written;
+            if !schema.iter().any(|(k, _)| *k == written) {
                 let belongs_to = [
                     (CONSENT_KEYS, "consent"),
                     (LAW_KEYS, "legal-obligation or public-task"),
@@ -1586,7 +1588,11 @@ impl Cx<'_> {
                     },
                 };
                 self.report(diagnostic);
-                continue;
+                // One mistake, one finding: a misspelt key is read as the key it suggests.
+                match near.filter(|_| belongs_to.is_none()) {
+                    Some(near) => key = near,
+                    None => continue,
+                }
             }
             if block
                 .stmts

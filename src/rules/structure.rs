@@ -13,8 +13,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if activity.header.from_stdlib {
             continue;
         }
+        // A declaration that lost statements to a syntax error may have lost some of its
+        // `data`: what it holds is unknown, so "not held" would follow from the E001.
         let held = &cx.flow.holdings[a];
-        for recipient in &activity.recipients {
+        for recipient in activity
+            .recipients
+            .iter()
+            .filter(|_| !activity.header.recovered)
+        {
             if let Some(refs) = &recipient.data {
                 subset(
                     cx,
@@ -32,6 +38,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ) else {
                 continue;
             };
+            if model.activities[source].header.recovered {
+                continue;
+            }
             let source_holdings = &cx.flow.holdings[source];
             subset(
                 cx,

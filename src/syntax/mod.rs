@@ -87,7 +87,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         builder.unclosed_blocks -= 1;
                         continue;
                     }
-                    if !previous_was_bad && parsed.decls.last().is_some_and(|d| d.recovered) {
+                    if !previous_was_bad
+                        && let Some(decl) = parsed.decls.last_mut().filter(|d| d.recovered)
+                    {
+                        // The brace the error above displaced: the layout after it is a guess.
+                        decl.unclosed = true;
                         previous_was_bad = true;
                         continue;
                     }
@@ -96,6 +100,27 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     if !previous_was_bad && let Some(decl) = parsed.decls.last_mut() {
                         decl.recovered = true;
                         decl.unclosed = true;
+                        // Where the lines below a statement are indented as its block, that
+                        // statement lost its `{`: the place to fix, reported instead of the `}`.
+                        if let Some(stmt) = missing_open_brace(&decl.body, &builder.lines) {
+                            // Just after the statement's last token (its span runs on over
+                            // the blanks and comment after it).
+                            let line_end = stmt
+                                .values()
+                                .last()
+                                .map_or(stmt.key.span.end, |value| value.span.end)
+                                as usize;
+                            builder.diagnostics.push(
+                                Diagnostic::new(
+                                    "E001",
+                                    Span::new(file, line_end..line_end),
+                                    format!("`{}` has no `{{`, but the lines below are indented as its block", stmt.key.text),
+                                )
+                                .with_help(format!("add `{{` at the end of this line, so the block's `}}` pairs with it (the `}}` on line {} is left over)", builder.lines.line_of(pair.as_span().start()) + 1)),
+                            );
+                            previous_was_bad = true;
+                            continue;
+                        }
                     }
                 }
                 if !previous_was_bad {
@@ -108,7 +133,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     match previous {
                         // The declaration above already reported a syntax error, which is what
                         // closed it early (a stray `}` or quote): these lines are its follow-on.
-                        Some(decl) if decl.recovered => {}
+                        // Its braces did not pair up, so its layout is a guess too.
+                        Some(decl) if decl.recovered => decl.unclosed = true,
                         // A `}` too many closed the declaration above early: its remaining
                         // statements are lost to it, which is what the user needs to hear.
                         Some(decl) => {
@@ -142,6 +168,32 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         }
     }
     parsed
+}
+
+/// The statement of `block` (at any depth) that lost its `{`: one without a block whose next
+/// statement in the same block is indented deeper, as a block's first line is. A value list
+/// continued on the next line stays inside its statement, so it never looks like this.
+fn missing_open_brace<'a>(block: &'a Block, lines: &Lines) -> Option<&'a Stmt> {
+    for pair in block.stmts.windows(2) {
+        let (stmt, next) = (&pair[0], &pair[1]);
+        if let Some(inner) = &stmt.block {
+            if let Some(found) = missing_open_brace(inner, lines) {
+                return Some(found);
+            }
+            continue;
+        }
+        let (here, below) = (stmt.key.span.start as usize, next.key.span.start as usize);
+        if lines.line_of(below) > lines.line_of(here)
+            && lines.indent_of(below) > lines.indent_of(here)
+        {
+            return Some(stmt);
+        }
+    }
+    block
+        .stmts
+        .last()
+        .and_then(|stmt| stmt.block.as_ref())
+        .and_then(|inner| missing_open_brace(inner, lines))
 }
 
 /// Where a swallowed region sat, to choose the strict probe that explains it.
@@ -326,11 +378,26 @@ impl Builder<'_> {
 
         for inner in pair.into_inner() {
             match inner.as_rule() {
-                Rule::statement => stmts.push(self.statement(inner)),
+                Rule::statement => {
+                    // After a syntax error, the rest of its line is not to be trusted: a stray
+                    // quote or brace shifts how everything after it pairs up.
+                    let line = self.lines.line_of(inner.as_span().start());
+                    if self.last_broken_line == Some(line) {
+                        continue;
+                    }
+                    stmts.push(self.statement(inner));
+                }
                 Rule::bad_statement => {
                     self.lost_statement = true;
                     let start = inner.as_span().start();
                     let line = self.lines.line_of(start);
+                    // Nor what came before it on its line: a lost opening quote turns the
+                    // string into words that parse as a statement of their own.
+                    while stmts.last().is_some_and(|stmt: &Stmt| {
+                        self.lines.line_of(stmt.key.span.start as usize) == line
+                    }) {
+                        stmts.pop();
+                    }
                     if self.last_broken_line.replace(line) == Some(line) {
                         continue;
                     }
