@@ -1,0 +1,172 @@
+//! The documents: the Art. 30 register, the rights matrix and the layered privacy notice.
+//! Each is a pure adapter over the one [`crate::Analysis`] (model, flow and facts): no second
+//! model, no I/O. Every function returns the document's text; the command line writes it.
+//! Wording lives in [`lang`], one table per language.
+//!
+//! Output is deterministic: activities in source order, every list in a fixed order, no
+//! clock or randomness (the date is the run's `today`).
+
+pub mod jsonld;
+pub mod lang;
+pub mod notice;
+pub mod register;
+pub mod register_render;
+pub mod rights;
+pub mod sha256;
+
+pub use crate::config::Lang;
+use lang::Words;
+use register::{RetentionEntry, TransferEntry};
+
+/// Text for one Markdown table cell or line: no line breaks, `|` escaped, control
+/// characters (terminal escapes) dropped.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for HTML content or attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or
+/// surrounding space, quotes doubled. A field a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`) gets a leading `'`, as OWASP advises against CSV injection.
+pub fn csv_field(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+            .collect()
+    };
+    if guarded.contains([',', '"', '\n', '\r'])
+        || guarded.starts_with(' ')
+        || guarded.ends_with(' ')
+    {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// One CSV record, CRLF-terminated (RFC 4180).
+pub fn csv_row(fields: &[String]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// A name with its title: `Postwise Inc. (postwise)`, or the name alone.
+pub fn titled(name: &str, title: Option<&str>) -> String {
+    match title {
+        Some(title) if !title.is_empty() => format!("{title} ({name})"),
+        _ => name.to_string(),
+    }
+}
+
+/// The part after `party:` / `system:`.
+pub fn bare(reference: &str) -> &str {
+    reference
+        .split_once(':')
+        .map_or(reference, |(_, name)| name)
+}
+
+/// A retention period in words.
+pub fn retention(w: &Words, entry: Option<&RetentionEntry>) -> String {
+    let Some(entry) = entry else {
+        return w.not_stated.to_string();
+    };
+    let period = || {
+        entry
+            .period
+            .as_deref()
+            .and_then(parse_duration)
+            .map(|d| w.duration(d))
+            .unwrap_or_default()
+    };
+    match entry.kind.as_str() {
+        "period" => period(),
+        "after" => format!(
+            "{} {} {}",
+            period(),
+            w.retention_after,
+            entry.after.as_deref().unwrap_or("")
+        ),
+        "until-withdrawn" => w.retention_until_withdrawn.to_string(),
+        _ => w.retention_indefinite.to_string(),
+    }
+}
+
+/// `7 years` back into a duration (the register keeps the English keywords).
+pub fn parse_duration(text: &str) -> Option<crate::time::Duration> {
+    let (count, unit) = text.split_once(' ')?;
+    Some(crate::time::Duration {
+        count: count.parse().ok()?,
+        unit: crate::time::Unit::parse(unit)?,
+    })
+}
+
+/// How a third-country transfer is protected, in words: the mechanism (and derogation), else
+/// the adequacy decision, else a warning.
+pub fn transfer_mechanism(w: &Words, t: &TransferEntry) -> String {
+    use crate::model::vocab::{Derogation, Mechanism};
+    if let Some(mechanism) = t.mechanism.as_deref().and_then(Mechanism::from_keyword) {
+        let mut text = w.mechanism(mechanism).to_string();
+        if let Some(d) = t.derogation.as_deref().and_then(Derogation::from_keyword) {
+            text.push_str(": ");
+            text.push_str(w.derogation(d));
+        }
+        if t.status.starts_with("adequate") {
+            text = format!("{}; {text}", adequacy(w, t));
+        }
+        return text;
+    }
+    if t.status.starts_with("adequate") {
+        return adequacy(w, t);
+    }
+    w.unprotected.to_string()
+}
+
+fn adequacy(w: &Words, t: &TransferEntry) -> String {
+    match (&t.requires, t.status.as_str()) {
+        (Some(requires), "adequate-partial") => format!("{} {requires}", w.adequacy_partial),
+        _ => w.adequacy.to_string(),
+    }
+}
+
+/// The destination of a transfer with its chain: `Nimbus Cloud Inc. (nimbus), onward via postwise`.
+pub fn transfer_destination(w: &Words, t: &TransferEntry) -> String {
+    let mut text = titled(bare(&t.to), t.to_title.as_deref());
+    if !t.via.is_empty() {
+        text.push_str(&format!(", {} {}", w.onward_via, t.via.join(" → ")));
+    }
+    text
+}
