@@ -6,7 +6,7 @@
 //! of its own with its country (`loc:XX`) and mechanism (`eu-gdpr:A45-3`, `A46-2-c`, …,
 //! `A49-1-a` …). The context is inline, so no remote document is needed to read it.
 
-use super::register::{ActivityEntry, Register, RecipientEntry, TransferEntry};
+use super::register::{ActivityEntry, RecipientEntry, Register, TransferEntry};
 use serde_json::{Map, Value, json};
 
 const DPV: &str = "https://w3id.org/dpv#";
@@ -97,7 +97,10 @@ pub fn render(r: &Register) -> String {
         json!(c.title.clone().unwrap_or(controller.to_string())),
     );
     if let Some(country) = &c.country {
-        controller_node.insert("dpv:hasCountry".into(), json!({"@id": format!("loc:{country}")}));
+        controller_node.insert(
+            "dpv:hasCountry".into(),
+            json!({"@id": format!("loc:{country}")}),
+        );
     }
     if let Some(contact) = &c.contact {
         controller_node.insert("dct:description".into(), json!(contact));
@@ -115,27 +118,37 @@ pub fn render(r: &Register) -> String {
         );
     }
     graph.push(Value::Object(controller_node));
-    let party = |nodes: &mut std::collections::BTreeMap<String, Value>,
-                 r: &RecipientEntry,
-                 kind: &str| {
-        let party_id = id("party", &r.name);
-        nodes.entry(party_id.clone()).or_insert_with(|| {
-            let mut node = json!({
-                "@id": party_id,
-                "@type": kind,
-                "rdfs:label": r.title.clone().unwrap_or(r.name.clone()),
+    let party =
+        |nodes: &mut std::collections::BTreeMap<String, Value>, r: &RecipientEntry, kind: &str| {
+            let party_id = id("party", &r.name);
+            nodes.entry(party_id.clone()).or_insert_with(|| {
+                let mut node = json!({
+                    "@id": party_id,
+                    "@type": kind,
+                    "rdfs:label": r.title.clone().unwrap_or(r.name.clone()),
+                });
+                if let Some(country) = &r.country {
+                    node["dpv:hasCountry"] = json!({"@id": format!("loc:{country}")});
+                }
+                node
             });
-            if let Some(country) = &r.country {
-                node["dpv:hasCountry"] = json!({"@id": format!("loc:{country}")});
-            }
-            node
-        });
-        json!({"@id": party_id})
-    };
+            json!({"@id": party_id})
+        };
     for a in &r.activities {
         graph.push(activity(a, &id, &mut nodes, &party, controller));
     }
     graph.extend(nodes.into_values());
+    // The register itself is a node of the default graph (a top-level `@id` would make the
+    // `@graph` a named graph).
+    graph.insert(
+        0,
+        json!({
+            "@id": format!("{base}register"),
+            "@type": "dpv:ROPA",
+            "dct:date": r.date,
+            "dct:title": "Record of processing activities (GDPR Art. 30)",
+        }),
+    );
     let document = json!({
         "@context": {
             "dpv": DPV,
@@ -147,10 +160,6 @@ pub fn render(r: &Register) -> String {
             "dpv:hasDuration": {"@type": "xsd:duration"},
             "dct:date": {"@type": "xsd:date"},
         },
-        "@id": format!("{base}register"),
-        "@type": "dpv:ROPA",
-        "dct:date": r.date,
-        "dct:title": "Record of processing activities (GDPR Art. 30)",
         "@graph": graph,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"

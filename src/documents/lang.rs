@@ -302,13 +302,21 @@ pub static EN: Words = Words {
         "network segregation",
         "patching",
     ],
-    effects: ["legal effect", "similarly significant effect", "no significant effect"],
+    effects: [
+        "legal effect",
+        "similarly significant effect",
+        "no significant effect",
+    ],
     decision_exceptions: [
         "necessary for a contract (Art. 22(2)(a))",
         "authorised by law (Art. 22(2)(b))",
         "explicit consent (Art. 22(2)(c))",
     ],
-    safeguard_names: ["human intervention", "expressing one's view", "contesting the decision"],
+    safeguard_names: [
+        "human intervention",
+        "expressing one's view",
+        "contesting the decision",
+    ],
     dpia_names: [
         "special-category or criminal data",
         "large scale",
@@ -504,13 +512,21 @@ pub static NL: Words = Words {
         "netwerkscheiding",
         "patchbeheer",
     ],
-    effects: ["rechtsgevolg", "aanmerkelijk gevolg", "geen aanmerkelijk gevolg"],
+    effects: [
+        "rechtsgevolg",
+        "aanmerkelijk gevolg",
+        "geen aanmerkelijk gevolg",
+    ],
     decision_exceptions: [
         "noodzakelijk voor een overeenkomst (art. 22 lid 2 sub a)",
         "wettelijk toegestaan (art. 22 lid 2 sub b)",
         "uitdrukkelijke toestemming (art. 22 lid 2 sub c)",
     ],
-    safeguard_names: ["menselijke tussenkomst", "standpunt kenbaar maken", "besluit aanvechten"],
+    safeguard_names: [
+        "menselijke tussenkomst",
+        "standpunt kenbaar maken",
+        "besluit aanvechten",
+    ],
     dpia_names: [
         "bijzondere of strafrechtelijke gegevens",
         "grootschalig",

@@ -30,21 +30,25 @@ pub fn build(analysis: &Analysis, today: Date) -> Notice {
     let model = &analysis.model;
     let controller = model.controller.as_ref();
     let rights_block = controller.and_then(|c| c.rights.as_ref());
-    let authority = rights_block
-        .and_then(|r| r.complaint.clone())
-        .or_else(|| {
-            controller
-                .and_then(|c| c.country.as_ref())
-                .and_then(|c| model.country(&c.name))
-                .and_then(|c| c.authority.clone())
-        });
+    let authority = rights_block.and_then(|r| r.complaint.clone()).or_else(|| {
+        controller
+            .and_then(|c| c.country.as_ref())
+            .and_then(|c| model.country(&c.name))
+            .and_then(|c| c.authority.clone())
+    });
     Notice {
         register: register::build(analysis, today),
         rights: rights::build(analysis),
         authority,
-        verify_identity: rights_block.and_then(|r| r.verify_identity.as_ref().map(|v| v.value.clone())),
+        verify_identity: rights_block
+            .and_then(|r| r.verify_identity.as_ref().map(|v| v.value.clone())),
         portability_formats: rights_block
-            .map(|r| r.formats.iter().map(|f| f.value.keyword().to_string()).collect())
+            .map(|r| {
+                r.formats
+                    .iter()
+                    .map(|f| f.value.keyword().to_string())
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -76,7 +80,11 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
                 p.title.clone().unwrap_or(p.name.clone())
             }),
         );
-        if let Some(kind) = a.basis.as_ref().and_then(|b| BasisKind::from_keyword(&b.kind)) {
+        if let Some(kind) = a
+            .basis
+            .as_ref()
+            .and_then(|b| BasisKind::from_keyword(&b.kind))
+        {
             push(&mut bases, w.basis(kind).to_string());
         }
         for (label, list) in [
@@ -153,7 +161,10 @@ pub fn details(w: &Words, n: &Notice, index: usize) -> Vec<(String, String)> {
         (w.data.into(), pick(w.data)),
         (w.source.into(), pick(w.source)),
         (w.processors.into(), pick(w.processors)),
-        (w.third_party_controllers.into(), pick(w.third_party_controllers)),
+        (
+            w.third_party_controllers.into(),
+            pick(w.third_party_controllers),
+        ),
         (w.joint_controllers.into(), pick(w.joint_controllers)),
         (w.retention.into(), retention(w, a.retention.as_ref())),
     ];
@@ -183,7 +194,11 @@ pub fn details(w: &Words, n: &Notice, index: usize) -> Vec<(String, String)> {
     if let Some(r) = n.rights.activities.iter().find(|r| r.activity == a.name) {
         for right in r.rights.iter().filter(|r| r.applies) {
             rows.push((
-                format!("{}: {}", w.how_to_exercise, rights::right_name(w, &right.right)),
+                format!(
+                    "{}: {}",
+                    w.how_to_exercise,
+                    rights::right_name(w, &right.right)
+                ),
                 right.channel.clone().unwrap_or_else(|| {
                     n.register
                         .controller
@@ -221,7 +236,12 @@ pub fn details(w: &Words, n: &Notice, index: usize) -> Vec<(String, String)> {
 
 pub fn markdown(w: &Words, n: &Notice) -> String {
     let r = &n.register;
-    let name = r.controller.title.clone().or(r.controller.name.clone()).unwrap_or_default();
+    let name = r
+        .controller
+        .title
+        .clone()
+        .or(r.controller.name.clone())
+        .unwrap_or_default();
     let mut out = format!(
         "# {} — {}\n\n{} {}.\n\n## {}\n\n| | |\n|---|---|\n",
         w.notice_title,
@@ -258,7 +278,12 @@ th{width:30%;background:#f2f2f2}details{margin:.6em 0;border:1px solid #ccc;padd
 /// `<details>` element (open when printed).
 pub fn html_page(w: &Words, n: &Notice) -> String {
     let r = &n.register;
-    let name = r.controller.title.clone().or(r.controller.name.clone()).unwrap_or_default();
+    let name = r
+        .controller
+        .title
+        .clone()
+        .or(r.controller.name.clone())
+        .unwrap_or_default();
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>{} {}.</p>\n<h2>{}</h2>\n<table>\n",
         w.code,
@@ -372,7 +397,10 @@ pub fn tilt(w: &Words, n: &Notice) -> String {
     let mut sources = Vec::new();
     let changes: Vec<Value> = Vec::new();
     for a in &r.activities {
-        let purpose = a.purpose.as_ref().map_or(a.name.clone(), |p| p.name.clone());
+        let purpose = a
+            .purpose
+            .as_ref()
+            .map_or(a.name.clone(), |p| p.name.clone());
         let purpose_text = a.title.clone().unwrap_or(a.name.clone());
         let legal_bases: Vec<Value> = a
             .basis
@@ -452,7 +480,11 @@ pub fn tilt(w: &Words, n: &Notice) -> String {
                 "presenceOfEnforceableRightsAndEffectiveRemedies": {"available": false},
                 "standardDataProtectionClause": {"available": t.mechanism.as_deref() == Some("scc")},
             });
-            let text = format!("{}: {}", transfer_destination(w, t), transfer_mechanism(w, t));
+            let text = format!(
+                "{}: {}",
+                transfer_destination(w, t),
+                transfer_mechanism(w, t)
+            );
             if adequate {
                 value["adequacyDecision"]["description"] = json!(text);
             }

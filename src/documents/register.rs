@@ -295,7 +295,9 @@ pub fn held_data(analysis: &Analysis, a: usize, activity: &Activity) -> Vec<Stri
 
 fn named(model: &Model, kind: Kind, name: &str) -> Named {
     let title = match kind {
-        Kind::Subjects => model.subjects_category(name).and_then(|s| s.header.title.clone()),
+        Kind::Subjects => model
+            .subjects_category(name)
+            .and_then(|s| s.header.title.clone()),
         Kind::Party => model.party(name).and_then(|p| p.header.title.clone()),
         Kind::System => model.system(name).and_then(|s| s.header.title.clone()),
         _ => None,
@@ -392,10 +394,9 @@ fn activity_entry(analysis: &Analysis, a: usize, activity: &Activity) -> Activit
         let from = match m.from {
             MeasureFrom::Activity => "activity".to_string(),
             MeasureFrom::Controller => "controller".to_string(),
-            MeasureFrom::System(s) => model
-                .systems
-                .get(s)
-                .map_or("system".to_string(), |s| format!("system:{}", s.header.name)),
+            MeasureFrom::System(s) => model.systems.get(s).map_or("system".to_string(), |s| {
+                format!("system:{}", s.header.name)
+            }),
         };
         // One entry per measure and origin: a measure declared twice is listed once.
         if !measures
@@ -443,18 +444,15 @@ fn activity_entry(analysis: &Analysis, a: usize, activity: &Activity) -> Activit
             reference: activity.dpia.clone(),
             indicators,
         },
-        automated_decision: activity
-            .automated_decision
-            .as_ref()
-            .map(|d| DecisionEntry {
-                effect: d.effect.map(|e| e.keyword().to_string()),
-                exception: d.exception.map(|e| e.keyword().to_string()),
-                safeguards: d
-                    .safeguards
-                    .iter()
-                    .map(|s| s.keyword().to_string())
-                    .collect(),
-            }),
+        automated_decision: activity.automated_decision.as_ref().map(|d| DecisionEntry {
+            effect: d.effect.map(|e| e.keyword().to_string()),
+            exception: d.exception.map(|e| e.keyword().to_string()),
+            safeguards: d
+                .safeguards
+                .iter()
+                .map(|s| s.keyword().to_string())
+                .collect(),
+        }),
         profiling: activity.profiling,
         monitoring: activity.monitoring,
         large_scale: activity.large_scale,
@@ -479,12 +477,7 @@ pub fn dpia_word(indicator: &DpiaIndicator) -> &'static str {
 
 /// Direct recipients by role, the hosts of the activity's systems, and the subprocessors its
 /// data reaches onward, each once, in that order.
-fn recipients(
-    analysis: &Analysis,
-    a: usize,
-    activity: &Activity,
-    data: &[String],
-) -> Recipients {
+fn recipients(analysis: &Analysis, a: usize, activity: &Activity, data: &[String]) -> Recipients {
     let model = &analysis.model;
     let mut out = Recipients::default();
     let mut seen: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();

@@ -25,8 +25,8 @@ pub fn fields(w: &Words, a: &ActivityEntry) -> Vec<(&'static str, String)> {
     let basis = a.basis.as_ref().map_or_else(
         || w.not_stated.to_string(),
         |b| {
-            let mut text = BasisKind::from_keyword(&b.kind)
-                .map_or(b.kind.clone(), |k| w.basis(k).to_string());
+            let mut text =
+                BasisKind::from_keyword(&b.kind).map_or(b.kind.clone(), |k| w.basis(k).to_string());
             for (label, value) in [
                 (w.law, &b.law),
                 (w.contract, &b.contract),
@@ -132,12 +132,7 @@ pub fn fields(w: &Words, a: &ActivityEntry) -> Vec<(&'static str, String)> {
             parts.push(reference.clone());
         }
         if !a.dpia.indicators.is_empty() {
-            let names: Vec<&str> = a
-                .dpia
-                .indicators
-                .iter()
-                .map(|i| dpia_name(w, i))
-                .collect();
+            let names: Vec<&str> = a.dpia.indicators.iter().map(|i| dpia_name(w, i)).collect();
             parts.push(format!("{}: {}", w.dpia_indicators, names.join(", ")));
         }
         or_none(parts)
@@ -338,12 +333,20 @@ pub fn csv(w: &Words, r: &Register, bom: bool) -> String {
     if bom {
         out.push('\u{feff}');
     }
-    let mut header = vec![w.controller.to_string(), w.activity.to_string(), "Title".to_string()];
+    let mut header = vec![
+        w.controller.to_string(),
+        w.activity.to_string(),
+        "Title".to_string(),
+    ];
     if w.code == "nl" {
         header[2] = "Titel".to_string();
     }
     let empty = ActivityEntry::empty();
-    header.extend(fields(w, &empty).into_iter().map(|(label, _)| label.to_string()));
+    header.extend(
+        fields(w, &empty)
+            .into_iter()
+            .map(|(label, _)| label.to_string()),
+    );
     out.push_str(&csv_row(&header));
     let controller = r.controller.name.clone().unwrap_or_default();
     for a in &r.activities {
@@ -385,7 +388,11 @@ pub fn html_page(w: &Words, r: &Register, map_svg: &str) -> String {
         html(&format!(
             "{} — {}",
             w.register_title,
-            r.controller.title.as_deref().or(r.controller.name.as_deref()).unwrap_or("")
+            r.controller
+                .title
+                .as_deref()
+                .or(r.controller.name.as_deref())
+                .unwrap_or("")
         )),
         html(w.register_title),
         html(w.register_intro),

@@ -101,7 +101,10 @@ pub fn build(analysis: &Analysis) -> RightsDoc {
             Some(ActivityRights {
                 activity: activity.header.name.clone(),
                 title: activity.header.title.clone(),
-                basis: activity.basis.as_ref().map(|b| b.kind.keyword().to_string()),
+                basis: activity
+                    .basis
+                    .as_ref()
+                    .map(|b| b.kind.keyword().to_string()),
                 response: term(facts.response.as_ref(), DEFAULT_RESPONSE),
                 extension: term(facts.extension.as_ref(), DEFAULT_EXTENSION),
                 rights: facts
@@ -147,10 +150,7 @@ pub fn build(analysis: &Analysis) -> RightsDoc {
                             applies,
                             reasons,
                             channel: r.channel.as_ref().map(|c| c.text.clone()),
-                            channel_from: r
-                                .channel
-                                .as_ref()
-                                .map(|c| from_word(c.from).to_string()),
+                            channel_from: r.channel.as_ref().map(|c| from_word(c.from).to_string()),
                         }
                     })
                     .collect(),
@@ -251,11 +251,9 @@ pub fn markdown(w: &Words, doc: &RightsDoc) -> String {
                 md(&right_name(w, &r.right)),
                 if r.applies { w.yes } else { w.no },
                 md(&reasons_text(w, a, r)),
-                md(r.channel.as_deref().unwrap_or(if r.applies {
-                    w.not_stated
-                } else {
-                    "—"
-                }))
+                md(r.channel
+                    .as_deref()
+                    .unwrap_or(if r.applies { w.not_stated } else { "—" }))
             ));
         }
         if let Some(p) = &a.portability {
@@ -291,14 +289,14 @@ pub fn csv(doc: &RightsDoc, bom: bool) -> String {
         out.push('\u{feff}');
     }
     out.push_str(&csv_row(
-        &CSV_COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        &CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
     ));
     for a in &doc.activities {
         for r in &a.rights {
-            let portability = a
-                .portability
-                .as_ref()
-                .filter(|_| r.right == "portability");
+            let portability = a.portability.as_ref().filter(|_| r.right == "portability");
             out.push_str(&csv_row(&[
                 a.activity.clone(),
                 r.right.clone(),
@@ -308,8 +306,12 @@ pub fn csv(doc: &RightsDoc, bom: bool) -> String {
                 r.channel_from.clone().unwrap_or_default(),
                 a.response.value.clone(),
                 a.extension.value.clone(),
-                portability.map(|p| p.provided.join(" ")).unwrap_or_default(),
-                portability.map(|p| p.observed.join(" ")).unwrap_or_default(),
+                portability
+                    .map(|p| p.provided.join(" "))
+                    .unwrap_or_default(),
+                portability
+                    .map(|p| p.observed.join(" "))
+                    .unwrap_or_default(),
                 portability.map(|p| p.formats.join(" ")).unwrap_or_default(),
             ]));
         }
