@@ -64,9 +64,9 @@ const EN_FIELDS: [&str; 17] = [
     "Criminal-offence data authorised by (Art. 10)",
     "Categories of data subjects",
     "Categories of personal data",
-    "Processors",
-    "Third-party controllers",
-    "Joint controllers",
+    "Recipients: processors",
+    "Recipients: third-party controllers",
+    "Recipients: joint controllers",
     "Transfers to third countries",
     "Retention period",
     "Security measures",
@@ -84,9 +84,9 @@ const NL_FIELDS: [&str; 17] = [
     "Strafrechtelijke gegevens toegestaan door (art. 10)",
     "Categorieën betrokkenen",
     "Categorieën persoonsgegevens",
-    "Verwerkers",
-    "Derden (zelfstandig verwerkingsverantwoordelijken)",
-    "Gezamenlijk verwerkingsverantwoordelijken",
+    "Ontvangers: verwerkers",
+    "Ontvangers: derden (zelfstandig verwerkingsverantwoordelijken)",
+    "Ontvangers: gezamenlijk verwerkingsverantwoordelijken",
     "Doorgifte buiten de EER",
     "Bewaartermijn",
     "Beveiligingsmaatregelen",
@@ -828,5 +828,105 @@ fn lang_in_lawful_toml_chooses_the_language_and_the_flag_overrides_it() {
         text(&["register", path, "--lang", "en"]).starts_with("# Record of processing activities")
     );
     assert!(text(&["notice", path]).contains("## Basisinformatie"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn workspace(name: &str, policy: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::write(
+        dir.join("lawful.toml"),
+        "[workspace]\ntoday = \"2026-11-22\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("policy.lawful"), policy).unwrap();
+    dir
+}
+
+/// Titles and texts are the policy's own: no Markdown table, HTML page or spreadsheet breaks,
+/// and nothing runs.
+#[test]
+fn hostile_text_is_escaped_in_every_format() {
+    let dir = workspace(
+        "hostile",
+        "controller acme \"Acme | <script>alert(1)</script>\" {\n  country NL\n  contact \"=HYPERLINK(\\\"http://evil.example\\\")\"\n}\nactivity orders \"Orders, \\\"quoted\\\" | piped <b>bold</b>\" {\n  purpose contract-performance\n  basis contract { contract \"line one\\nline two\" }\n  subjects customers\n  data name\n  retention 1 year\n}\n",
+    );
+    let path = dir.to_str().unwrap();
+    let md = text(&["register", path]);
+    assert!(!md.contains("<script") && !md.contains("<b>"), "{md}");
+    assert!(md.contains("Acme \\| &lt;script&gt;"), "{md}");
+    for line in md.lines().filter(|l| l.starts_with("| ")) {
+        // Two columns: every `|` inside a cell is escaped.
+        assert_eq!(line.replace("\\|", "").matches('|').count(), 3, "{line}");
+    }
+    let page = text(&["register", path, "--format", "html"]);
+    assert!(
+        !page.contains("<script>alert") && !page.contains("<b>bold"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let bytes = lawful(&["register", path, "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].len(), 20);
+    assert_eq!(&rows[0][2], "Orders, \"quoted\" | piped <b>bold</b>");
+    let notice = text(&["notice", path, "--format", "html"]);
+    assert!(
+        !notice.contains("<script>alert") && !notice.contains("<b>bold"),
+        "{notice}"
+    );
+    let tilt: Value = serde_json::from_str(&text(&["notice", path, "--format", "tilt"])).unwrap();
+    assert_eq!(
+        tilt["controller"]["name"],
+        "Acme | <script>alert(1)</script>"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 1,000 activities, each with a processor that passes the data on through a chain of three
+/// subprocessors outside the EEA: every document lists every activity and every onward
+/// transfer (the work per activity is what it prints, so this stays fast in debug builds).
+#[test]
+fn a_wide_workspace_gives_every_activity_and_every_onward_transfer() {
+    const N: usize = 1_000;
+    let mut policy = String::from(
+        "controller acme {\n  country NL\n  contact \"privacy@acme.example\"\n}\nparty sub1 {\n  role processor\n  country US\n  subprocessors sub2\n  transfer scc\n}\nparty sub2 {\n  role processor\n  country IN\n  subprocessors sub3\n  transfer scc\n}\nparty sub3 {\n  role processor\n  country CN\n  transfer scc\n}\n",
+    );
+    for i in 0..N {
+        policy.push_str(&format!(
+            "party p{i} {{\n  role processor\n  country NL\n  subprocessors sub1\n}}\nactivity a{i} {{\n  purpose contract-performance\n  basis contract\n  subjects customers\n  data name\n  retention 1 year\n  recipient p{i}\n}}\n"
+        ));
+    }
+    let dir = workspace("wide", &policy);
+    let path = dir.to_str().unwrap();
+    let register: Value =
+        serde_json::from_str(&text(&["register", path, "--format", "json"])).unwrap();
+    let activities = register["activities"].as_array().unwrap();
+    assert_eq!(activities.len(), N);
+    for (i, a) in activities.iter().enumerate() {
+        let countries: Vec<&str> = a["transfers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["country"].as_str().unwrap())
+            .collect();
+        assert_eq!(countries, ["US", "IN", "CN"], "a{i}");
+        assert_eq!(
+            a["transfers"][2]["via"].as_array().unwrap().len(),
+            3,
+            "a{i}"
+        );
+    }
+    let csv_bytes = lawful(&["register", path, "--format", "csv"]);
+    assert_eq!(
+        csv::Reader::from_reader(csv_bytes.as_slice())
+            .records()
+            .count(),
+        N
+    );
+    let rights: Value = serde_json::from_str(&text(&["rights", path, "--format", "json"])).unwrap();
+    assert_eq!(rights["activities"].as_array().unwrap().len(), N);
+    let notice = text(&["notice", path]);
+    assert_eq!(notice.matches("\n### ").count(), N);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -16,7 +16,7 @@ pub mod sha256;
 
 pub use crate::config::Lang;
 use lang::Words;
-use register::{RetentionEntry, TransferEntry};
+use register::{RetentionEntry, SourceEntry, TransferEntry};
 
 /// Text for one Markdown table cell or line: no line breaks, `|` escaped, control
 /// characters (terminal escapes) dropped.
@@ -169,4 +169,13 @@ pub fn transfer_destination(w: &Words, t: &TransferEntry) -> String {
         text.push_str(&format!(", {} {}", w.onward_via, t.via.join(" → ")));
     }
     text
+}
+
+/// Where data comes from, in words: the data subject, public sources, or the party by title.
+pub fn source_text(w: &Words, s: &SourceEntry) -> String {
+    match s.kind.as_str() {
+        "subject" => w.from_subject.to_string(),
+        "public" => w.from_public.to_string(),
+        _ => titled(s.name.as_deref().unwrap_or(""), s.title.as_deref()),
+    }
 }

@@ -104,14 +104,7 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
             }
         }
         for s in &a.sources {
-            push(
-                &mut sources,
-                match s.as_str() {
-                    "subject" => w.from_subject.to_string(),
-                    "public" => w.from_public.to_string(),
-                    party => super::bare(party).to_string(),
-                },
-            );
+            push(&mut sources, super::source_text(w, s));
         }
     }
     let mut applicable: Vec<Right> = Vec::new();
@@ -459,14 +452,14 @@ pub fn tilt(w: &Words, n: &Notice) -> String {
                     "consequences": "",
                 },
             }));
-            for s in a.sources.iter().filter(|s| s.as_str() != "subject") {
+            for s in a.sources.iter().filter(|s| s.kind != "subject") {
                 sources.push(json!({
-                    "_id": format!("{}:{}:{}", a.name, d.name, s),
+                    "_id": format!("{}:{}:{}:{}", a.name, d.name, s.kind, s.name.as_deref().unwrap_or("")),
                     "dataCategory": d.title.clone().unwrap_or(d.name.clone()),
                     "sources": [{
-                        "description": if s == "public" { w.from_public.to_string() } else { super::bare(s).to_string() },
+                        "description": super::source_text(w, s),
                         "url": "",
-                        "publiclyAvailable": s == "public",
+                        "publiclyAvailable": s.kind == "public",
                     }],
                 }));
             }

@@ -86,6 +86,15 @@ pub struct DataEntry {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct SourceEntry {
+    /// `subject` (collected from the person, Art. 13), `public` or `party` (Art. 14).
+    pub kind: String,
+    /// The party's name and title, for `party`.
+    pub name: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct RecipientEntry {
     pub name: String,
     pub title: Option<String>,
@@ -177,8 +186,7 @@ pub struct ActivityEntry {
     pub criminal_authorised_by: Option<String>,
     pub subjects: Vec<Named>,
     pub data: Vec<DataEntry>,
-    /// `subject`, `public` or `party:NAME`.
-    pub sources: Vec<String>,
+    pub sources: Vec<SourceEntry>,
     pub recipients: Recipients,
     pub transfers: Vec<TransferEntry>,
     pub retention: Option<RetentionEntry>,
@@ -346,16 +354,25 @@ fn activity_entry(analysis: &Analysis, a: usize, activity: &Activity) -> Activit
             }
         })
         .collect();
+    let plain = |kind: &str| SourceEntry {
+        kind: kind.to_string(),
+        name: None,
+        title: None,
+    };
     let sources = if activity.sources.is_empty() {
-        vec!["subject".to_string()]
+        vec![plain("subject")]
     } else {
         activity
             .sources
             .iter()
             .map(|s| match &s.value {
-                SourceOf::Subject => "subject".to_string(),
-                SourceOf::Public => "public".to_string(),
-                SourceOf::Party(r) => format!("party:{}", r.name),
+                SourceOf::Subject => plain("subject"),
+                SourceOf::Public => plain("public"),
+                SourceOf::Party(r) => SourceEntry {
+                    kind: "party".to_string(),
+                    name: Some(r.name.clone()),
+                    title: model.party(&r.name).and_then(|p| p.header.title.clone()),
+                },
             })
             .collect()
     };

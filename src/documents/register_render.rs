@@ -116,16 +116,7 @@ pub fn fields(w: &Words, a: &ActivityEntry) -> Vec<(&'static str, String)> {
             })
             .collect(),
     );
-    let sources = or_none(
-        a.sources
-            .iter()
-            .map(|s| match s.as_str() {
-                "subject" => w.from_subject.to_string(),
-                "public" => w.from_public.to_string(),
-                party => bare(party).to_string(),
-            })
-            .collect(),
-    );
+    let sources = or_none(a.sources.iter().map(|s| super::source_text(w, s)).collect());
     let dpia = {
         let mut parts = Vec::new();
         if let Some(reference) = &a.dpia.reference {
@@ -201,13 +192,16 @@ pub fn fields(w: &Words, a: &ActivityEntry) -> Vec<(&'static str, String)> {
             ),
         ),
         (w.data, data),
-        (w.processors, recipients(&a.recipients.processors)),
         (
-            w.third_party_controllers,
+            w.recipients_processors,
+            recipients(&a.recipients.processors),
+        ),
+        (
+            w.recipients_controllers,
             recipients(&a.recipients.controllers),
         ),
         (
-            w.joint_controllers,
+            w.recipients_joint,
             recipients(&a.recipients.joint_controllers),
         ),
         (w.transfers, transfers),
