@@ -182,8 +182,14 @@ fn the_webshop_register_lists_each_third_country_transfer_with_country_and_mecha
     ] {
         assert!(nl.contains(expected), "missing `{expected}` in\n{nl}");
     }
+    // The accepted finding on a party is in the register, with its reason.
+    assert!(en.contains("| party nimbus | T005 | SCCs kept as a fallback should the EU-US Data Privacy Framework be invalidated |"), "{en}");
     // The JSON says the same, as data.
     let json = register_json("webshop");
+    assert_eq!(
+        json["allows"],
+        serde_json::json!([{"declaration": "party:nimbus", "code": "T005", "reason": "SCCs kept as a fallback should the EU-US Data Privacy Framework be invalidated"}])
+    );
     let newsletter = &json["activities"][0];
     assert_eq!(newsletter["name"], "newsletter");
     let transfers: Vec<(String, String, String, Value, Vec<Value>)> = newsletter["transfers"]
@@ -853,7 +859,10 @@ fn hostile_text_is_escaped_in_every_format() {
     let path = dir.to_str().unwrap();
     let md = text(&["register", path]);
     assert!(!md.contains("<script") && !md.contains("<b>"), "{md}");
-    assert!(md.contains("Acme \\| &lt;script&gt;"), "{md}");
+    assert!(
+        md.contains("Acme \\| &lt;script>alert(1)&lt;/script>"),
+        "{md}"
+    );
     for line in md.lines().filter(|l| l.starts_with("| ")) {
         // Two columns: every `|` inside a cell is escaped.
         assert_eq!(line.replace("\\|", "").matches('|').count(), 3, "{line}");

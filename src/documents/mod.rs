@@ -18,8 +18,8 @@ pub use crate::config::Lang;
 use lang::Words;
 use register::{RetentionEntry, SourceEntry, TransferEntry};
 
-/// Text for one Markdown table cell or line: no line breaks, `|` escaped, control
-/// characters (terminal escapes) dropped.
+/// Text for one Markdown table cell or line: no line breaks, `|` escaped, `<` written as
+/// `&lt;` (so no HTML tag passes), control characters (terminal escapes) dropped.
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -27,7 +27,6 @@ pub fn md(text: &str) -> String {
             '|' => out.push_str("\\|"),
             '\n' | '\r' | '\t' => out.push(' '),
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             c if c.is_control() => {}
             c => out.push(c),
         }

@@ -24,6 +24,8 @@ pub struct Notice {
     pub authority: Option<String>,
     pub verify_identity: Option<String>,
     pub portability_formats: Vec<String>,
+    /// No fee is charged (`fee` absent or `none`).
+    pub free: bool,
 }
 
 pub fn build(analysis: &Analysis, today: Date) -> Notice {
@@ -42,6 +44,9 @@ pub fn build(analysis: &Analysis, today: Date) -> Notice {
         authority,
         verify_identity: rights_block
             .and_then(|r| r.verify_identity.as_ref().map(|v| v.value.clone())),
+        free: rights_block
+            .and_then(|r| r.fee.as_ref())
+            .is_none_or(|fee| fee.value == "none"),
         portability_formats: rights_block
             .map(|r| {
                 r.formats
@@ -523,7 +528,9 @@ pub fn tilt(w: &Words, n: &Notice) -> String {
     if !n.portability_formats.is_empty() {
         access["dataFormats"] = json!(n.portability_formats);
     }
-    access["administrativeFee"] = json!({"amount": 0, "currency": "EUR"});
+    if n.free {
+        access["administrativeFee"] = json!({"amount": 0, "currency": "EUR"});
+    }
     let mut information = right("access");
     information["available"] = json!(true);
     let mut rectification = right("rectification");

@@ -23,6 +23,17 @@ pub struct Register {
     pub date: String,
     pub controller: ControllerEntry,
     pub activities: Vec<ActivityEntry>,
+    /// The `allow` suppressions of every other declaration (parties, systems, data, …), with
+    /// the declaration they belong to: `party:nimbus`. The controller's and each activity's
+    /// are under `controller` and the activity.
+    pub allows: Vec<DeclarationAllow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeclarationAllow {
+    pub declaration: String,
+    pub code: String,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -276,11 +287,23 @@ pub fn build(analysis: &Analysis, today: Date) -> Register {
         .filter(|(_, a)| !a.header.from_stdlib)
         .map(|(a, activity)| activity_entry(analysis, a, activity))
         .collect();
+    let allows = model
+        .headers()
+        .filter(|h| !h.from_stdlib && !matches!(h.kind, Kind::Controller | Kind::Activity))
+        .flat_map(|h| {
+            h.allows.iter().map(move |a| DeclarationAllow {
+                declaration: format!("{}:{}", h.kind.keyword(), h.name),
+                code: a.code.clone(),
+                reason: a.reason.clone(),
+            })
+        })
+        .collect();
     Register {
         version: VERSION,
         date: today.to_string(),
         controller,
         activities,
+        allows,
     }
 }
 

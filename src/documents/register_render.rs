@@ -284,6 +284,17 @@ pub fn markdown(w: &Words, r: &Register) -> String {
     for (label, value) in controller_fields(w, r) {
         out.push_str(&format!("| {} | {} |\n", md(label), md(&value)));
     }
+    if !r.allows.is_empty() {
+        out.push_str(&format!("\n## {}\n\n| | | |\n|---|---|---|\n", w.allows));
+        for x in &r.allows {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                md(&x.declaration.replacen(':', " ", 1)),
+                md(&x.code),
+                md(&x.reason)
+            ));
+        }
+    }
     out.push_str(&format!("\n## {}\n", w.activities));
     for a in &r.activities {
         out.push_str(&format!(
@@ -370,8 +381,9 @@ table{border-collapse:collapse;width:100%;margin:.4em 0 1em;page-break-inside:au
 th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}\
 th{width:28%;background:#f2f2f2;font-weight:600}tr{page-break-inside:avoid}\
 .map{overflow-x:auto}.map svg{max-width:100%;height:auto}\
+@page{size:A4;margin:15mm}@page map{size:A4 landscape;margin:10mm}section.map-page{page:map}\
 .warn{color:#b00;font-weight:600}\
-@media print{body{margin:0;max-width:none;font-size:10pt}.map{page-break-before:always}}";
+@media print{body{margin:0;max-width:none;font-size:10pt}section.map-page{break-before:page}}";
 
 /// A self-contained page: inline style and the data-flow map as inline SVG; no scripts, no
 /// external resources.
@@ -401,7 +413,20 @@ pub fn html_page(w: &Words, r: &Register, map_svg: &str) -> String {
             html(&value)
         ));
     }
-    out.push_str(&format!("</table>\n<h2>{}</h2>\n", html(w.activities)));
+    out.push_str("</table>\n");
+    if !r.allows.is_empty() {
+        out.push_str(&format!("<h2>{}</h2>\n<table>\n", html(w.allows)));
+        for x in &r.allows {
+            out.push_str(&format!(
+                "<tr><th>{}</th><td>{}: {}</td></tr>\n",
+                html(&x.declaration.replacen(':', " ", 1)),
+                html(&x.code),
+                html(&x.reason)
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str(&format!("<h2>{}</h2>\n", html(w.activities)));
     for a in &r.activities {
         out.push_str(&format!(
             "<h3 id=\"activity-{}\">{}</h3>\n<table>\n",
@@ -429,7 +454,7 @@ pub fn html_page(w: &Words, r: &Register, map_svg: &str) -> String {
         .unwrap_or(map_svg)
         .trim();
     out.push_str(&format!(
-        "<h2>{}</h2>\n<div class=\"map\">\n{svg}\n</div>\n</body>\n</html>\n",
+        "<section class=\"map-page\">\n<h2>{}</h2>\n<div class=\"map\">\n{svg}\n</div>\n</section>\n</body>\n</html>\n",
         html(w.data_flow_map)
     ));
     out
