@@ -939,3 +939,34 @@ fn a_wide_workspace_gives_every_activity_and_every_onward_transfer() {
     assert_eq!(notice.matches("\n### ").count(), N);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn several_workspaces_are_a_json_array_and_a_usage_error_for_the_other_formats() {
+    let both = ["examples/webshop", "examples/clinic"];
+    let register: Value =
+        serde_json::from_str(&text(&["register", both[0], both[1], "--format", "json"])).unwrap();
+    assert_eq!(register.as_array().unwrap().len(), 2);
+    assert_eq!(register[1]["controller"]["name"], "hetanker");
+    let rights: Value =
+        serde_json::from_str(&text(&["rights", both[0], both[1], "--format", "json"])).unwrap();
+    assert_eq!(rights.as_array().unwrap().len(), 2);
+    for args in [
+        vec!["register", both[0], both[1]],
+        vec!["register", both[0], both[1], "--format", "csv"],
+        vec!["rights", both[0], both[1]],
+        vec!["notice", both[0], both[1], "--format", "tilt"],
+    ] {
+        let output = Command::new(BIN)
+            .args(&args)
+            .current_dir(ROOT)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("one workspace at a time"),
+            "{args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
