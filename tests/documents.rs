@@ -529,6 +529,8 @@ retention = g.value(act("site-analytics"), DPV.hasStorageCondition)
 has(retention, rdflib.RDF.type, DPV.StorageDuration)
 assert str(g.value(retention, DPV.hasDuration)) in ("P13M", "P1Y1M"), g.value(retention, DPV.hasDuration)
 has(act("order-handling"), DPV.hasTechnicalOrganisationalMeasure, DPV.Encryption)
+has(act("order-handling"), DPV.hasTechnicalOrganisationalMeasure, DPV.LoggingPolicy)
+has(rdflib.URIRef(base + "register"), rdflib.RDF.type, DPV.RecordsOfActivities)
 print(len(g))
 "#;
     let out = Command::new("python3")

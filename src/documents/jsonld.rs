@@ -59,7 +59,7 @@ fn measure_iri(keyword: &str) -> Option<&'static str> {
         "anonymisation" => "dpv:Anonymisation",
         "hashing" => "dpv:HashFunctions",
         "access-control" => "dpv:AccessControlMethod",
-        "logging" => "dpv:LoggingPolicies",
+        "logging" => "dpv:LoggingPolicy",
         "backup" => "dpv:DataBackupProtocols",
         "https" => "dpv:EncryptionInTransfer",
         "mfa" => "dpv:MultiFactorAuthentication",
@@ -144,7 +144,7 @@ pub fn render(r: &Register) -> String {
         0,
         json!({
             "@id": format!("{base}register"),
-            "@type": "dpv:ROPA",
+            "@type": "dpv:RecordsOfActivities",
             "dct:date": r.date,
             "dct:title": "Record of processing activities (GDPR Art. 30)",
         }),
