@@ -972,3 +972,46 @@ fn several_workspaces_are_a_json_array_and_a_usage_error_for_the_other_formats()
         assert!(output.stdout.is_empty());
     }
 }
+
+fn keys(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                out.insert(key.clone());
+                keys(item, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+/// docs/documents.md names every field of the register's schema and of the rights JSON.
+#[test]
+fn every_json_field_is_documented() {
+    let docs = std::fs::read_to_string(Path::new(ROOT).join("docs/documents.md")).unwrap();
+    let mut fields = std::collections::BTreeSet::new();
+    fn schema_fields(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match schema {
+            Value::Object(map) => {
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    out.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|v| schema_fields(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|i| schema_fields(i, out)),
+            _ => {}
+        }
+    }
+    schema_fields(&register_schema(), &mut fields);
+    assert!(fields.len() > 50, "{fields:?}");
+    let rights: Value =
+        serde_json::from_str(&text(&["rights", "examples/webshop", "--format", "json"])).unwrap();
+    keys(&rights, &mut fields);
+    for field in fields {
+        assert!(
+            docs.contains(&format!("`{field}`")),
+            "`{field}` is not in docs/documents.md"
+        );
+    }
+}

@@ -178,3 +178,45 @@ pub fn source_text(w: &Words, s: &SourceEntry) -> String {
         _ => titled(s.name.as_deref().unwrap_or(""), s.title.as_deref()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table_or_carry_html() {
+        assert_eq!(md("a | b\nc <script>"), "a \\| b c &lt;script>");
+        assert_eq!(md("bell\u{7}\u{1b}[31m"), "bell[31m");
+    }
+
+    #[test]
+    fn html_text_is_escaped() {
+        assert_eq!(
+            html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn csv_fields_follow_rfc_4180_and_never_start_a_formula() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field(" padded"), "\" padded\"");
+        assert_eq!(csv_field("-1"), "'-1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_row(&["a".into(), "b c".into()]), "a,b c\r\n");
+    }
+
+    #[test]
+    fn durations_read_back_and_are_worded_per_language() {
+        let d = parse_duration("7 years").unwrap();
+        assert_eq!(lang::EN.duration(d), "7 years");
+        assert_eq!(lang::NL.duration(d), "7 jaar");
+        assert_eq!(
+            lang::NL.duration(parse_duration("1 month").unwrap()),
+            "1 maand"
+        );
+        assert!(parse_duration("seven years").is_none());
+    }
+}
