@@ -73,14 +73,17 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
     let mut bases: Vec<String> = Vec::new();
     let mut receivers: Vec<String> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
-    let push = |list: &mut Vec<String>, item: String| {
-        if !list.contains(&item) {
+    // Each item once, in first-seen order (a set per list keeps it n·log n).
+    let mut seen: std::collections::BTreeSet<(usize, String)> = Default::default();
+    let mut push = |list: &mut Vec<String>, which: usize, item: String| {
+        if seen.insert((which, item.clone())) {
             list.push(item);
         }
     };
     for a in &r.activities {
         push(
             &mut purposes,
+            0,
             a.purpose.as_ref().map_or(a.name.clone(), |p| {
                 p.title.clone().unwrap_or(p.name.clone())
             }),
@@ -90,7 +93,7 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
             .as_ref()
             .and_then(|b| BasisKind::from_keyword(&b.kind))
         {
-            push(&mut bases, w.basis(kind).to_string());
+            push(&mut bases, 1, w.basis(kind).to_string());
         }
         for (label, list) in [
             (w.processors, &a.recipients.processors),
@@ -100,6 +103,7 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
             for recipient in list {
                 push(
                     &mut receivers,
+                    2,
                     format!(
                         "{} ({})",
                         recipient.title.clone().unwrap_or(recipient.name.clone()),
@@ -109,7 +113,7 @@ pub fn basic_information(w: &Words, n: &Notice) -> Vec<(&'static str, String)> {
             }
         }
         for s in &a.sources {
-            push(&mut sources, super::source_text(w, s));
+            push(&mut sources, 3, super::source_text(w, s));
         }
     }
     let mut applicable: Vec<Right> = Vec::new();
@@ -189,7 +193,13 @@ pub fn details(w: &Words, n: &Notice, index: usize) -> Vec<(String, String)> {
         w.no_automated_decision.to_string()
     };
     rows.push((w.automated_decision.into(), decision));
-    if let Some(r) = n.rights.activities.iter().find(|r| r.activity == a.name) {
+    // The rights matrix lists the same activities in the same order.
+    if let Some(r) = n
+        .rights
+        .activities
+        .get(index)
+        .filter(|r| r.activity == a.name)
+    {
         for right in r.rights.iter().filter(|r| r.applies) {
             rows.push((
                 format!(

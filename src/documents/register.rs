@@ -426,6 +426,7 @@ fn activity_entry(analysis: &Analysis, a: usize, activity: &Activity) -> Activit
     });
     let activity_facts = facts.activities.get(a);
     let mut measures: Vec<MeasureEntry> = Vec::new();
+    let mut listed: std::collections::BTreeSet<(String, String)> = Default::default();
     for m in activity_facts.map(|f| f.measures.as_slice()).unwrap_or(&[]) {
         let (measure, custom) = match &m.measure {
             Measure::Known(kind) => (kind.keyword().to_string(), false),
@@ -439,10 +440,7 @@ fn activity_entry(analysis: &Analysis, a: usize, activity: &Activity) -> Activit
             }),
         };
         // One entry per measure and origin: a measure declared twice is listed once.
-        if !measures
-            .iter()
-            .any(|e| e.measure == measure && e.from == from)
-        {
+        if listed.insert((measure.clone(), from.clone())) {
             measures.push(MeasureEntry {
                 measure,
                 custom,
@@ -571,6 +569,7 @@ fn recipients(analysis: &Analysis, a: usize, activity: &Activity, data: &[String
     }
     // Onward: every subprocessor the activity's data reaches, through the processor
     // that passes it on (the flow says which data arrives there).
+    let held: std::collections::BTreeSet<&str> = data.iter().map(String::as_str).collect();
     let mut queue: std::collections::VecDeque<usize> = seen.iter().copied().collect();
     let mut visited = seen.clone();
     while let Some(p) = queue.pop_front() {
@@ -586,7 +585,7 @@ fn recipients(analysis: &Analysis, a: usize, activity: &Activity, data: &[String
                     .flow
                     .party_data(q)
                     .iter()
-                    .filter(|d| data.contains(d))
+                    .filter(|d| held.contains(d.as_str()))
                     .cloned()
                     .collect();
                 push(
@@ -609,6 +608,7 @@ fn transfers(analysis: &Analysis, edges: &[&TransferEdge]) -> Vec<TransferEntry>
     let model = &analysis.model;
     let facts = &analysis.facts;
     let mut out: Vec<TransferEntry> = Vec::new();
+    let mut listed: std::collections::BTreeSet<(String, String)> = Default::default();
     for edge in edges {
         if !edge.reached {
             continue;
@@ -667,7 +667,7 @@ fn transfers(analysis: &Analysis, edges: &[&TransferEdge]) -> Vec<TransferEntry>
                 )
             }
         };
-        if out.iter().any(|t| t.to == to && t.country == edge.country) {
+        if !listed.insert((to.clone(), edge.country.clone())) {
             continue;
         }
         let protection = edge.protection.as_ref();
