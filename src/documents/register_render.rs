@@ -159,20 +159,12 @@ pub fn fields(w: &Words, a: &ActivityEntry) -> Vec<(&'static str, String)> {
             parts.join("; ")
         }
     });
-    let mut flags = Vec::new();
-    if a.profiling {
-        flags.push(w.profiling.to_string());
-    }
-    if a.monitoring {
-        flags.push(w.monitoring.to_string());
-    }
-    if a.large_scale {
-        flags.push(w.large_scale.to_string());
-    }
-    let decision = if flags.is_empty() {
-        decision
+    // Profiling belongs with automated decision-making (Art. 22(1), 13(2)(f)); monitoring and
+    // large scale are among the DPIA indicators above.
+    let decision = if a.profiling {
+        format!("{decision} ({})", w.profiling)
     } else {
-        format!("{decision} ({})", flags.join(", "))
+        decision
     };
     vec![
         (w.purpose, purpose),
