@@ -90,9 +90,11 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Write the record of processing activities (Art. 30(1)): controller, DPO, representative,
-    /// and per activity its purpose, basis, subjects, data, recipients, third-country transfers,
-    /// retention, measures, source, DPIA, automated decisions and accepted findings.
+    /// Write the record of processing activities (Art. 30 register).
+    ///
+    /// The controller, DPO and representative, and per activity its purpose, basis, subjects,
+    /// data, recipients, third-country transfers (onward ones included), retention, measures,
+    /// source, DPIA, automated decisions and accepted findings.
     Register {
         #[command(flatten)]
         input: Input,
@@ -102,11 +104,16 @@ enum Command {
         format: RegisterFormat,
         #[command(flatten)]
         document: DocumentOptions,
+        /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+        #[arg(long)]
+        bom: bool,
         #[command(flatten)]
         output: Output,
     },
-    /// Write the rights matrix: per activity which rights apply and why the others do not,
-    /// each right's channel, the response time and extension, and portability's scope.
+    /// Write the rights matrix: which rights apply to each activity, and why.
+    ///
+    /// Per activity every right, whether it applies and why (or why not), its channel, the
+    /// response time and extension, and what portability covers in which formats.
     Rights {
         #[command(flatten)]
         input: Input,
@@ -115,11 +122,16 @@ enum Command {
         format: RightsFormat,
         #[command(flatten)]
         document: DocumentOptions,
+        /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+        #[arg(long)]
+        bom: bool,
         #[command(flatten)]
         output: Output,
     },
-    /// Write the layered privacy notice (Art. 13/14): the basic-information table, then per
-    /// activity the details, how to exercise each right and where to complain.
+    /// Write the layered privacy notice (Art. 13/14).
+    ///
+    /// The basic-information table first, then per activity the details, how to exercise each
+    /// right and where to complain; or the TILT transparency-information JSON.
     Notice {
         #[command(flatten)]
         input: Input,
@@ -177,9 +189,6 @@ struct DocumentOptions {
     /// The document's language: `en` or `nl` (default: `lang` in `lawful.toml`, else `en`).
     #[arg(long, value_enum)]
     lang: Option<DocLang>,
-    /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
-    #[arg(long)]
-    bom: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,14 +301,16 @@ fn main() -> ExitCode {
             input,
             format,
             document,
+            bom,
             output,
-        } => register(&input, format, &document, &output),
+        } => register(&input, format, &document, bom, &output),
         Command::Rights {
             input,
             format,
             document,
+            bom,
             output,
-        } => rights(&input, format, &document, &output),
+        } => rights(&input, format, &document, bom, &output),
         Command::Notice {
             input,
             format,
@@ -742,6 +753,7 @@ fn register(
     input: &Input,
     format: RegisterFormat,
     document: &DocumentOptions,
+    bom: bool,
     output: &Output,
 ) -> ExitCode {
     use lawful::documents::{jsonld, register, register_render};
@@ -760,7 +772,7 @@ fn register(
             let w = words(document, &loaded[0]);
             match format {
                 RegisterFormat::Md => register_render::markdown(w, one),
-                RegisterFormat::Csv => register_render::csv(w, one, document.bom),
+                RegisterFormat::Csv => register_render::csv(w, one, bom),
                 RegisterFormat::Jsonld => jsonld::render(one),
                 _ => {
                     let map = lawful::graph::build(&loaded[0].analysis, loaded[0].settings.today);
@@ -783,6 +795,7 @@ fn rights(
     input: &Input,
     format: RightsFormat,
     document: &DocumentOptions,
+    bom: bool,
     output: &Output,
 ) -> ExitCode {
     use lawful::documents::rights;
@@ -794,7 +807,7 @@ fn rights(
     let text = match (format, docs.as_slice()) {
         (RightsFormat::Json, [one]) => rights::json(one),
         (RightsFormat::Json, many) => serde_json::to_string_pretty(many).unwrap_or_default() + "\n",
-        (RightsFormat::Csv, [one]) => rights::csv(one, document.bom),
+        (RightsFormat::Csv, [one]) => rights::csv(one, bom),
         (RightsFormat::Md, [one]) => rights::markdown(words(document, &loaded[0]), one),
         _ => {
             if let Err(code) = one_workspace(&loaded, "rights") {
