@@ -1015,3 +1015,32 @@ fn every_json_field_is_documented() {
         );
     }
 }
+
+/// A register is written for the workspace as it stands: what is missing reads "not stated",
+/// the errors are a note on standard error, and the exit code is 0.
+#[test]
+fn a_workspace_with_errors_still_gets_its_register_with_a_note() {
+    let dir = workspace(
+        "errors",
+        "controller acme {\n  country NL\n  contact \"privacy@acme.example\"\n}\nactivity orders \"Orders\" {\n  purpose contract-performance\n  subjects customers\n  data name\n}\n",
+    );
+    let output = Command::new(BIN)
+        .args(["register", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: the workspace has 1 error(s); run `lawful check`"),
+        "{stderr}"
+    );
+    let md = String::from_utf8(output.stdout).unwrap();
+    assert!(md.contains("| Legal basis | not stated |"), "{md}");
+    assert!(md.contains("| Retention period | not stated |"), "{md}");
+    let quiet = Command::new(BIN)
+        .args(["register", dir.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
