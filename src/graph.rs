@@ -16,13 +16,13 @@
 
 use crate::analysis::Analysis;
 use crate::diag::Diagnostic;
+use crate::facts::{EdgeKind as FactEdge, TransferEdge, TransferStatus};
 use crate::flow::{EdgeKind, Node};
-use crate::model::{Model, Party, Transfer};
 use crate::source::Span;
 use crate::time::Date;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 
 /// Barycenter sweeps (down and up) of the SVG layout.
@@ -143,46 +143,21 @@ impl Anchors {
     }
 }
 
-fn status_of(model: &Model, today: Date, country: &str, certified: &[&str]) -> &'static str {
-    let Some(info) = model.country(country) else {
-        return "unknown";
-    };
-    if info.eea {
-        return "eea";
-    }
-    let own = model
-        .controller
-        .as_ref()
-        .and_then(|c| c.country.as_ref())
-        .is_some_and(|c| c.name == country);
-    let in_force = info
-        .adequacy
-        .as_ref()
-        .filter(|a| a.since.is_none_or(|since| since <= today));
-    let judged = match in_force {
-        Some(a) if a.full => "adequate",
-        Some(a) => match a.requires.as_deref() {
-            Some(requires) if certified.contains(&requires) => "adequate",
-            Some(_) => "partial-not-met",
-            None => "adequate",
-        },
-        None => "not-adequate",
-    };
-    if own && judged != "adequate" {
-        "own-country"
-    } else {
-        judged
+/// The map's word for a transfer edge's standing, as judged by the facts stage.
+fn status_word(status: &TransferStatus) -> &'static str {
+    match status {
+        TransferStatus::Unknown => "unknown",
+        TransferStatus::Eea => "eea",
+        TransferStatus::OwnCountry => "own-country",
+        TransferStatus::AdequateFull { .. } | TransferStatus::AdequatePartial { .. } => "adequate",
+        TransferStatus::PartialNotMet { .. } => "partial-not-met",
+        TransferStatus::NoDecision => "not-adequate",
     }
 }
 
-fn certifications(party: Option<&Party>) -> Vec<&str> {
-    party.map_or_else(Vec::new, |p| {
-        p.certified.iter().map(|c| c.value.as_str()).collect()
-    })
-}
-
-/// Builds the map of one analysed workspace, judging adequacy decisions on `today`.
-pub fn build(analysis: &Analysis, today: Date) -> Map {
+/// Builds the map of one analysed workspace. Adequacy decisions are judged by the facts
+/// stage on the analysis' own date; `_today` stays for callers written before that.
+pub fn build(analysis: &Analysis, _today: Date) -> Map {
     let model = &analysis.model;
     let flow = &analysis.flow;
     let anchors = Anchors::new(&analysis.diagnostics);
@@ -258,15 +233,35 @@ pub fn build(analysis: &Analysis, today: Date) -> Map {
             layer: rank,
         });
     }
-    // Each recipient statement's own `transfer`, by (activity, statement): one pass, so an
-    // activity with many recipients costs no quadratic search.
-    let mut recipient_transfer: std::collections::HashMap<(usize, Span), Option<&Transfer>> =
-        std::collections::HashMap::new();
-    for (a, activity) in model.activities.iter().enumerate() {
-        for r in &activity.recipients {
-            recipient_transfer
-                .entry((a, r.stmt))
-                .or_insert(r.transfer.as_ref());
+    // The facts stage's transfer edges, by what they connect: one pass, so a wide workspace
+    // costs no quadratic search. Country, standing and mechanism are read from them, so the
+    // map judges adequacy exactly as the rules and the register do.
+    let mut recipient_edges: HashMap<(usize, Span), &TransferEdge> = HashMap::new();
+    let mut location_edges: HashMap<usize, &TransferEdge> = HashMap::new();
+    let mut host_edges: HashMap<usize, &TransferEdge> = HashMap::new();
+    let mut onward_edges: HashMap<(usize, usize, Span), &TransferEdge> = HashMap::new();
+    for edge in &analysis.facts.transfers {
+        match edge.kind {
+            FactEdge::Recipient { activity, .. } => {
+                recipient_edges
+                    .entry((activity, edge.anchor))
+                    .or_insert(edge);
+            }
+            FactEdge::SystemLocation { system } => {
+                location_edges.entry(system).or_insert(edge);
+            }
+            FactEdge::SystemHost { system, .. } => {
+                host_edges.entry(system).or_insert(edge);
+            }
+            FactEdge::Subprocessor {
+                processor,
+                subprocessor,
+                ..
+            } => {
+                onward_edges
+                    .entry((processor, subprocessor, edge.anchor))
+                    .or_insert(edge);
+            }
         }
     }
     let mut edges = Vec::new();
@@ -291,83 +286,48 @@ pub fn build(analysis: &Analysis, today: Date) -> Map {
             .collect();
         let target = graph[edge.target()];
         let source = graph[edge.source()];
-        // (kind, destination country, certifications, mechanism, statements for findings)
-        let (kind, country, certified, transfer, spans): (
-            &'static str,
-            Option<String>,
-            Vec<&str>,
-            Option<&Transfer>,
-            Vec<Span>,
-        ) = match (&weight.kind, source, target) {
-            (EdgeKind::Collection, _, _) => ("collection", None, vec![], None, vec![]),
-            (EdgeKind::Reuse { stmt }, _, _) => ("reuse", None, vec![], None, vec![*stmt]),
-            (EdgeKind::Recipient { stmt }, Node::Activity(a), Node::Party(p)) => {
-                let party = &model.parties[p];
-                let own = recipient_transfer.get(&(a, *stmt)).copied().flatten();
-                (
+        // (kind, the facts' transfer edge, statements for findings)
+        let (kind, fact, spans): (&'static str, Option<&TransferEdge>, Vec<Span>) =
+            match (&weight.kind, source, target) {
+                (EdgeKind::Collection, _, _) => ("collection", None, vec![]),
+                (EdgeKind::Reuse { stmt }, _, _) => ("reuse", None, vec![*stmt]),
+                (EdgeKind::Recipient { stmt }, Node::Activity(a), Node::Party(_)) => (
                     "recipient",
-                    party.country.as_ref().map(|c| c.name.clone()),
-                    certifications(Some(party)),
-                    own.or(party.transfer.as_ref()),
+                    recipient_edges.get(&(a, *stmt)).copied(),
                     vec![*stmt],
-                )
-            }
-            (EdgeKind::Storage, _, Node::System(s)) => {
-                let system = &model.systems[s];
-                let host = system
-                    .hosted_by
-                    .as_ref()
-                    .and_then(|h| model.party(&h.value.name));
-                let spans = system.location.iter().map(|l| l.stmt).collect();
-                (
+                ),
+                (EdgeKind::Storage, _, Node::System(s)) => (
                     "storage",
-                    nodes[to].country.clone(),
-                    certifications(host),
-                    system
-                        .transfer
-                        .as_ref()
-                        .or(host.and_then(|h| h.transfer.as_ref())),
-                    spans,
-                )
-            }
-            (EdgeKind::Hosting { stmt }, Node::System(s), Node::Party(p)) => {
-                let party = &model.parties[p];
-                (
-                    "hosting",
-                    party.country.as_ref().map(|c| c.name.clone()),
-                    certifications(Some(party)),
-                    model.systems[s]
-                        .transfer
-                        .as_ref()
-                        .or(party.transfer.as_ref()),
-                    vec![*stmt],
-                )
-            }
-            (EdgeKind::Subprocessing { stmt }, _, Node::Party(q)) => {
-                let party = &model.parties[q];
-                (
+                    // Stored in the system's location, else where its host keeps it.
+                    location_edges
+                        .get(&s)
+                        .or_else(|| host_edges.get(&s))
+                        .copied(),
+                    model.systems[s].location.iter().map(|l| l.stmt).collect(),
+                ),
+                (EdgeKind::Hosting { stmt }, Node::System(s), Node::Party(_)) => {
+                    ("hosting", host_edges.get(&s).copied(), vec![*stmt])
+                }
+                (EdgeKind::Subprocessing { stmt }, Node::Party(p), Node::Party(q)) => (
                     "subprocessor",
-                    party.country.as_ref().map(|c| c.name.clone()),
-                    certifications(Some(party)),
-                    party.transfer.as_ref(),
+                    onward_edges.get(&(p, q, *stmt)).copied(),
                     vec![*stmt],
-                )
-            }
-            // The flow graph builds no other combination; drawn plainly if it ever does.
-            (EdgeKind::Recipient { .. }, _, _) => ("recipient", None, vec![], None, vec![]),
-            (EdgeKind::Storage, _, _) => ("storage", None, vec![], None, vec![]),
-            (EdgeKind::Hosting { .. }, _, _) => ("hosting", None, vec![], None, vec![]),
-            (EdgeKind::Subprocessing { .. }, _, _) => ("subprocessor", None, vec![], None, vec![]),
-        };
-        let status = country
-            .as_deref()
-            .map(|c| status_of(model, today, c, &certified));
-        let mechanism = transfer.map(|t| match &t.derogation {
-            Some(d) => format!("{} {}", t.mechanism.keyword(), d.keyword()),
-            None => t.mechanism.keyword().to_string(),
-        });
-        let unprotected =
-            matches!(status, Some("partial-not-met" | "not-adequate")) && mechanism.is_none();
+                ),
+                // The flow graph builds no other combination; drawn plainly if it ever does.
+                (EdgeKind::Recipient { .. }, _, _) => ("recipient", None, vec![]),
+                (EdgeKind::Storage, _, _) => ("storage", None, vec![]),
+                (EdgeKind::Hosting { .. }, _, _) => ("hosting", None, vec![]),
+                (EdgeKind::Subprocessing { .. }, _, _) => ("subprocessor", None, vec![]),
+            };
+        let country = fact.map(|f| f.country.clone());
+        let status = fact.map(|f| status_word(&f.status));
+        let mechanism = fact
+            .and_then(|f| f.protection.as_ref())
+            .map(|t| match &t.derogation {
+                Some(d) => format!("{} {}", t.mechanism.keyword(), d.keyword()),
+                None => t.mechanism.keyword().to_string(),
+            });
+        let unprotected = fact.is_some_and(|f| f.status.needs_tool() && f.protection.is_none());
         edges.push(MapEdge {
             from,
             to,

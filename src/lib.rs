@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod config;
 pub mod diag;
+pub mod documents;
 pub mod facts;
 pub mod flow;
 pub mod fmt;

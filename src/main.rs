@@ -90,6 +90,59 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Write the record of processing activities (Art. 30 register).
+    ///
+    /// The controller, DPO and representative, and per activity its purpose, basis, subjects,
+    /// data, recipients, third-country transfers (onward ones included), retention, measures,
+    /// source, DPIA, automated decisions and accepted findings.
+    Register {
+        #[command(flatten)]
+        input: Input,
+        /// `md`, `csv` (one row per activity), `json` (docs/schemas/register.schema.json),
+        /// `html` (one printable page with the data-flow map) or `jsonld` (W3C DPV).
+        #[arg(long, value_enum, default_value_t = RegisterFormat::Md)]
+        format: RegisterFormat,
+        #[command(flatten)]
+        document: DocumentOptions,
+        /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Write the rights matrix: which rights apply to each activity, and why.
+    ///
+    /// Per activity every right, whether it applies and why (or why not), its channel, the
+    /// response time and extension, and what portability covers in which formats.
+    Rights {
+        #[command(flatten)]
+        input: Input,
+        /// `md`, `json` or `csv` (one row per activity and right).
+        #[arg(long, value_enum, default_value_t = RightsFormat::Md)]
+        format: RightsFormat,
+        #[command(flatten)]
+        document: DocumentOptions,
+        /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Write the layered privacy notice (Art. 13/14).
+    ///
+    /// The basic-information table first, then per activity the details, how to exercise each
+    /// right and where to complain; or the TILT transparency-information JSON.
+    Notice {
+        #[command(flatten)]
+        input: Input,
+        /// `md`, `html` (one standalone page) or `tilt` (TILT transparency-information JSON).
+        #[arg(long, value_enum, default_value_t = NoticeFormat::Md)]
+        format: NoticeFormat,
+        #[command(flatten)]
+        document: DocumentOptions,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Create a new workspace: a `lawful.toml` and a commented example.
     Init {
         /// Directory to create it in (default: the current directory).
@@ -128,6 +181,43 @@ enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+}
+
+/// Options of the documents (`register`, `rights`, `notice`).
+#[derive(clap::Args)]
+struct DocumentOptions {
+    /// The document's language: `en` or `nl` (default: `lang` in `lawful.toml`, else `en`).
+    #[arg(long, value_enum)]
+    lang: Option<DocLang>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocLang {
+    En,
+    Nl,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RegisterFormat {
+    Md,
+    Csv,
+    Json,
+    Html,
+    Jsonld,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RightsFormat {
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NoticeFormat {
+    Md,
+    Html,
+    Tilt,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -207,6 +297,26 @@ fn main() -> ExitCode {
             format,
             output,
         } => graph(&input, format, &output),
+        Command::Register {
+            input,
+            format,
+            document,
+            bom,
+            output,
+        } => register(&input, format, &document, bom, &output),
+        Command::Rights {
+            input,
+            format,
+            document,
+            bom,
+            output,
+        } => rights(&input, format, &document, bom, &output),
+        Command::Notice {
+            input,
+            format,
+            document,
+            output,
+        } => notice(&input, format, &document, &output),
         Command::Init { dir } => init(dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Explain { code, format } => explain(&code, format),
         Command::Rules { format } => rules(format),
@@ -599,6 +709,142 @@ fn graph(input: &Input, format: GraphFormat, output: &Output) -> ExitCode {
         }
     };
     // The map is drawn even when the workspace has errors: it is the view that helps fix them.
+    write_output(&text, output, ExitCode::SUCCESS)
+}
+
+/// The words of a document: `--lang`, else `lang` in the workspace's `lawful.toml`.
+fn words(document: &DocumentOptions, l: &Loaded) -> &'static lawful::documents::lang::Words {
+    let lang = match document.lang {
+        Some(DocLang::En) => lawful::config::Lang::En,
+        Some(DocLang::Nl) => lawful::config::Lang::Nl,
+        None => l.settings.config.lang,
+    };
+    lawful::documents::lang::words(lang)
+}
+
+/// A document is written for the workspace as it is: errors are a note, never a failed run
+/// (the register is what a DPO asks for while the findings are being fixed).
+fn document_note(loaded: &[Loaded], output: &Output) {
+    let errors: usize = loaded
+        .iter()
+        .map(|l| diag::count(&l.analysis.diagnostics).errors)
+        .sum();
+    if errors > 0 {
+        note(
+            output,
+            &format!(
+                "warning: the workspace has {errors} error(s); run `lawful check`, as the document may be incomplete"
+            ),
+        );
+    }
+}
+
+/// Several workspaces give one document each, one after another (JSON: an array).
+fn one_workspace(loaded: &[Loaded], command: &str) -> Result<(), ExitCode> {
+    if loaded.len() > 1 {
+        return Err(usage_error(&format!(
+            "`lawful {command}` writes one workspace at a time: give PATHs of one workspace, or use `--format json` for several"
+        )));
+    }
+    Ok(())
+}
+
+fn register(
+    input: &Input,
+    format: RegisterFormat,
+    document: &DocumentOptions,
+    bom: bool,
+    output: &Output,
+) -> ExitCode {
+    use lawful::documents::{jsonld, register, register_render};
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let registers: Vec<register::Register> = loaded
+        .iter()
+        .map(|l| register::build(&l.analysis, l.settings.today))
+        .collect();
+    let text = match (format, registers.as_slice()) {
+        (RegisterFormat::Json, [one]) => register_render::json(one),
+        (RegisterFormat::Json, many) => register_render::json_many(many),
+        (_, [one]) => {
+            let w = words(document, &loaded[0]);
+            match format {
+                RegisterFormat::Md => register_render::markdown(w, one),
+                RegisterFormat::Csv => register_render::csv(w, one, bom),
+                RegisterFormat::Jsonld => jsonld::render(one),
+                _ => {
+                    let map = lawful::graph::build(&loaded[0].analysis, loaded[0].settings.today);
+                    register_render::html_page(w, one, &lawful::graph::svg(&map))
+                }
+            }
+        }
+        _ => {
+            if let Err(code) = one_workspace(&loaded, "register") {
+                return code;
+            }
+            String::new()
+        }
+    };
+    document_note(&loaded, output);
+    write_output(&text, output, ExitCode::SUCCESS)
+}
+
+fn rights(
+    input: &Input,
+    format: RightsFormat,
+    document: &DocumentOptions,
+    bom: bool,
+    output: &Output,
+) -> ExitCode {
+    use lawful::documents::rights;
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let docs: Vec<rights::RightsDoc> = loaded.iter().map(|l| rights::build(&l.analysis)).collect();
+    let text = match (format, docs.as_slice()) {
+        (RightsFormat::Json, [one]) => rights::json(one),
+        (RightsFormat::Json, many) => serde_json::to_string_pretty(many).unwrap_or_default() + "\n",
+        (RightsFormat::Csv, [one]) => rights::csv(one, bom),
+        (RightsFormat::Md, [one]) => rights::markdown(words(document, &loaded[0]), one),
+        _ => {
+            if let Err(code) = one_workspace(&loaded, "rights") {
+                return code;
+            }
+            String::new()
+        }
+    };
+    document_note(&loaded, output);
+    write_output(&text, output, ExitCode::SUCCESS)
+}
+
+fn notice(
+    input: &Input,
+    format: NoticeFormat,
+    document: &DocumentOptions,
+    output: &Output,
+) -> ExitCode {
+    use lawful::documents::notice;
+    let loaded = match load(input, output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if let Err(code) = one_workspace(&loaded, "notice") {
+        return code;
+    }
+    let Some(l) = loaded.first() else {
+        return ExitCode::SUCCESS;
+    };
+    let w = words(document, l);
+    let built = notice::build(&l.analysis, l.settings.today);
+    let text = match format {
+        NoticeFormat::Md => notice::markdown(w, &built),
+        NoticeFormat::Html => notice::html_page(w, &built),
+        NoticeFormat::Tilt => notice::tilt(w, &built),
+    };
+    document_note(&loaded, output);
     write_output(&text, output, ExitCode::SUCCESS)
 }
 
