@@ -25,7 +25,15 @@ pub fn resolve(
 
     let mut aliases = Aliases::default();
     let mut phrases = Vec::new();
+    // User declarations taking a stdlib one's place, and the stdlib's files, for the symbols.
+    let mut replaced: Vec<(Kind, String)> = Vec::new();
+    let mut stdlib_files = Vec::new();
     for lowered in files {
+        if let Some(first) = lowered.decls.first().map(Decl::header)
+            && first.from_stdlib
+        {
+            stdlib_files.push(first.span.file);
+        }
         refs.extend(lowered.refs);
         phrases.extend(lowered.phrases);
         for decl in lowered.decls {
@@ -55,6 +63,7 @@ pub fn resolve(
             }
             if let Some(existing) = declared_at.get(&key) {
                 if header.from_stdlib {
+                    replaced.push(key.clone());
                     // The user's declaration replaces this one; say so on the user's.
                     diagnostics.push(
                         Diagnostic::new(
@@ -99,6 +108,16 @@ pub fn resolve(
         );
     }
 
+    let mut symbols = symbols::Builder::declarations(&model);
+    for (kind, name) in &replaced {
+        if let Some(index) = model.position(*kind, name) {
+            symbols.replaces_stdlib(*kind, index);
+        }
+    }
+    for file in stdlib_files {
+        symbols.stdlib_file(file);
+    }
+
     // A name in several words is a stdlib alias (one E004 naming the declaration) or a value too
     // many (one E003; the first word is the reference).
     let mut read_as: HashMap<(Kind, String), String> = HashMap::new();
@@ -123,6 +142,14 @@ pub fn resolve(
                 .with_note(note)
                 .with_help(format!("did you mean `{target}`?")),
             );
+            let written = symbols.intern(&phrase.phrase.name);
+            symbols.reference(
+                phrase.kind,
+                phrase.phrase.span,
+                written,
+                model.position(phrase.kind, target).map(|i| (phrase.kind, i)),
+                symbols::Resolution::Meant,
+            );
             model.referenced.insert((phrase.kind, target.clone()));
             read_as.insert((phrase.kind, phrase.phrase.name), target.clone());
         } else {
@@ -143,11 +170,27 @@ pub fn resolve(
     // The same unknown name is looked up once (a misspelt category used in many activities).
     let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
     for (kind, reference) in refs {
-        if model.position(kind, &reference.name).is_some() {
+        if let Some(index) = model.position(kind, &reference.name) {
+            let written = symbols.decl_name(kind, index);
+            symbols.reference(
+                kind,
+                reference.span,
+                written,
+                Some((kind, index)),
+                symbols::Resolution::Exact,
+            );
             model.referenced.insert((kind, reference.name));
             continue;
         }
+        let written = symbols.intern(&reference.name);
         if lost_names.contains(&reference.name) {
+            symbols.reference(
+                kind,
+                reference.span,
+                written,
+                None,
+                symbols::Resolution::Unresolved,
+            );
             continue;
         }
         let answer = answers
@@ -158,6 +201,19 @@ pub fn resolve(
             "E004",
             reference.span,
             format!("no {kind} named `{}`", reference.name),
+        );
+        let target = answer
+            .as_ref()
+            .and_then(|answer| model.position(kind, &answer.name));
+        symbols.reference(
+            kind,
+            reference.span,
+            written,
+            target.map(|i| (kind, i)),
+            match target {
+                Some(_) => symbols::Resolution::Meant,
+                None => symbols::Resolution::Unresolved,
+            },
         );
         if let Some(answer) = answer {
             diagnostic = diagnostic.with_help(format!("did you mean `{}`?", answer.name));
@@ -214,6 +270,7 @@ pub fn resolve(
     }
 
     report_include_cycles(&model, diagnostics);
+    model.symbols = symbols.finish();
     model
 }
 
