@@ -182,7 +182,11 @@ pub fn node_at(file: File<'_>, symbols: &Symbols, offset: usize) -> NodeAt {
         at.node = Node::Keyword;
     } else if on(decl.name.span, offset) {
         at.node = Node::DeclName;
-    } else if decl.title.as_ref().is_some_and(|(_, span)| on(*span, offset)) {
+    } else if decl
+        .title
+        .as_ref()
+        .is_some_and(|(_, span)| on(*span, offset))
+    {
         at.node = Node::Title;
     } else if offset < interior.start {
         at.node = Node::Header;
@@ -309,19 +313,17 @@ fn in_block(file: File<'_>, symbols: &Symbols, block: &Block, offset: usize, at:
 }
 
 /// The value of `stmt` at `offset`, or the place between values. Binary search over the items.
-fn value_node(
-    symbols: &Symbols,
-    stmt: &Stmt,
-    offset: usize,
-    declaration_level: bool,
-) -> Node {
+fn value_node(symbols: &Symbols, stmt: &Stmt, offset: usize, declaration_level: bool) -> Node {
     let items = &stmt.items;
     let i = items.partition_point(|item| (item.span.start as usize) <= offset);
     // Values before the item holding (or following) the position.
     let Some(item_index) = i.checked_sub(1) else {
         return Node::Slot { index: 0 };
     };
-    let before: usize = items[..item_index].iter().map(|item| item.values.len()).sum();
+    let before: usize = items[..item_index]
+        .iter()
+        .map(|item| item.values.len())
+        .sum();
     let item = &items[item_index];
     for (k, value) in item.values.iter().enumerate() {
         if on(value.span, offset) {
@@ -383,7 +385,10 @@ fn line_from_tokens(file: File<'_>, block: &Block, offset: usize, at: &mut NodeA
         let token = file.tokens.tokens[first - 1];
         if matches!(
             token.kind,
-            TokenKind::Newline | TokenKind::Semicolon | TokenKind::OpenBrace | TokenKind::CloseBrace
+            TokenKind::Newline
+                | TokenKind::Semicolon
+                | TokenKind::OpenBrace
+                | TokenKind::CloseBrace
         ) {
             break;
         }

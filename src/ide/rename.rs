@@ -40,7 +40,9 @@ pub enum RenameError {
 impl fmt::Display for RenameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RenameError::NotFound => f.write_str("there is no declaration or reference here to rename"),
+            RenameError::NotFound => {
+                f.write_str("there is no declaration or reference here to rename")
+            }
             RenameError::Stdlib { kind, name } => write!(
                 f,
                 "{kind} `{name}` belongs to the standard library and cannot be renamed; declare a {kind} of your own instead"
@@ -68,7 +70,10 @@ impl fmt::Display for RenameError {
                         "the standard library already declares {kind} `{name}`; choose another name"
                     )
                 } else {
-                    write!(f, "{kind} `{name}` is already declared; choose another name")
+                    write!(
+                        f,
+                        "{kind} `{name}` is already declared; choose another name"
+                    )
                 }
             }
         }
@@ -86,11 +91,7 @@ const PARTY_RESERVED: &[&str] = &["subject", "public"];
 /// Refused for standard-library declarations, for a user declaration replacing one, for a
 /// name that is not an identifier or has a meaning of its own there, and for a name another
 /// declaration of the same kind has. O(references of `decl`).
-pub fn rename_edits(
-    model: &Model,
-    decl: DeclId,
-    new_name: &str,
-) -> Result<Vec<Edit>, RenameError> {
+pub fn rename_edits(model: &Model, decl: DeclId, new_name: &str) -> Result<Vec<Edit>, RenameError> {
     let symbols = &model.symbols;
     let entry = symbols.declaration(decl).ok_or(RenameError::NotFound)?;
     let name = symbols.names.text(entry.name).to_string();

@@ -147,7 +147,9 @@ pub fn resolve(
                 phrase.kind,
                 phrase.phrase.span,
                 written,
-                model.position(phrase.kind, target).map(|i| (phrase.kind, i)),
+                model
+                    .position(phrase.kind, target)
+                    .map(|i| (phrase.kind, i)),
                 symbols::Resolution::Meant,
             );
             model.referenced.insert((phrase.kind, target.clone()));

@@ -153,7 +153,8 @@ impl Symbols {
     /// references", document highlight and rename. Misspellings that were taken to mean it
     /// ([`Resolution::Meant`]) are not among them: see [`Symbols::meant`].
     pub fn references(&self, decl: DeclId) -> impl Iterator<Item = &Reference> {
-        self.resolved(decl).filter(|r| r.resolution == Resolution::Exact)
+        self.resolved(decl)
+            .filter(|r| r.resolution == Resolution::Exact)
     }
 
     /// The misspelt references the analysis read as `decl` (each is an E004 with a "did you mean").
