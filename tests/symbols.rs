@@ -861,3 +861,80 @@ fn the_indexes_are_built_for_a_large_workspace() {
     assert_eq!(user.len(), 4_000 * 4 + 400);
     assert!(user.iter().all(|r| r.resolution == Resolution::Exact));
 }
+
+/// At every offset of every example file and of every fixture with a syntax error, `node_at`
+/// answers without panicking and what it names holds the offset; every reference is found at
+/// its own position and goes to its own target.
+#[test]
+fn every_offset_of_the_examples_and_broken_fixtures_has_a_consistent_node() {
+    let mut workspaces: Vec<Vec<(String, String)>> = Vec::new();
+    for example in ["webshop", "clinic", "municipality"] {
+        let mut files = Vec::new();
+        collect(&std::path::Path::new("examples").join(example), &mut files);
+        files.sort();
+        workspaces.push(files);
+    }
+    for entry in std::fs::read_dir("tests/ui").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if path.extension().is_some_and(|e| e == "lawful") && text.contains("E001") {
+            workspaces.push(vec![(path.display().to_string(), text)]);
+        }
+    }
+    let mut checked = 0;
+    for files in &workspaces {
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let ws = Workspace::new(&refs);
+        let symbols = &ws.analysis.model.symbols;
+        for (i, (path, text)) in files.iter().enumerate() {
+            for offset in 0..=text.len() {
+                let node = ws.node(i, offset);
+                let holds =
+                    |span: Span| span.start as usize <= offset && offset <= span.end as usize;
+                match &node.node {
+                    Node::Key => assert!(
+                        holds(node.stmt.as_ref().unwrap().key_span),
+                        "{path}:{offset}"
+                    ),
+                    Node::Value(value) => assert!(holds(value.span), "{path}:{offset}"),
+                    Node::DeclName => assert!(holds(node.decl.as_ref().unwrap().name_span)),
+                    Node::Slot { .. } => assert!(node.stmt.is_some()),
+                    Node::TopLevel => assert!(node.decl.is_none() && node.blocks.is_empty()),
+                    _ => {}
+                }
+                for block in &node.blocks {
+                    assert!(holds(block.block.unwrap()), "{path}:{offset}: {node:?}");
+                }
+                checked += 1;
+            }
+        }
+        for reference in symbols.all_references() {
+            let at = symbols
+                .reference_at(reference.span.file, reference.span.start as usize)
+                .unwrap();
+            assert_eq!(at, reference);
+            assert_eq!(
+                symbols.definition(reference.span.file, reference.span.end as usize),
+                reference.target
+            );
+        }
+    }
+    assert!(checked > 70_000, "{checked}");
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "lawful") {
+            out.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+}
