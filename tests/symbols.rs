@@ -798,6 +798,15 @@ fn names_are_interned_once_and_stably() {
         .unwrap()
         .name;
     assert_eq!(purpose, party);
+    // The declarations of a kind, in model order.
+    let parties: Vec<&str> = symbols
+        .declarations_of(Kind::Party)
+        .iter()
+        .map(|d| symbols.names.text(d.name))
+        .collect();
+    assert_eq!(parties, ["mailer"]);
+    let activities = symbols.declarations_of(Kind::Activity);
+    assert_eq!(activities[1].id, ws.decl(Kind::Activity, "signup"));
     // The same sources give the same numbers.
     let again = shop();
     let names = |ws: &Workspace| -> Vec<(u32, String)> {

@@ -140,6 +140,13 @@ impl Symbols {
         &self.decls
     }
 
+    /// The declarations of `kind`, in model order (`declarations_of(kind)[i].id.index == i`):
+    /// what completion offers where a reference of that kind goes.
+    pub fn declarations_of(&self, kind: Kind) -> &[DeclEntry] {
+        let k = kind as usize;
+        &self.decls[self.base[k] as usize..self.base[k + 1] as usize]
+    }
+
     pub fn declaration(&self, id: DeclId) -> Option<&DeclEntry> {
         self.dense(id).map(|d| &self.decls[d])
     }
