@@ -304,7 +304,7 @@ fn every_reference_is_resolved_once() {
         symbols
             .all_references()
             .iter()
-            .all(|r| r.resolution == Resolution::Exact && r.target.is_some())
+            .all(|r| r.resolution == Resolution::Exact && r.target().is_some())
     );
 }
 
@@ -590,7 +590,7 @@ fn a_followed_suggestion_resolves_but_is_not_an_occurrence() {
     let at = TYPO.find("mailr").unwrap();
     let typo = symbols.reference_at(FileId(0), at).unwrap();
     assert_eq!(typo.resolution, Resolution::Meant);
-    assert_eq!(typo.target, Some(mailer));
+    assert_eq!(typo.target(), Some(mailer));
     assert_eq!(symbols.names.text(typo.written), "mailr");
     // Go to definition follows the suggestion, as the analysis does ...
     assert_eq!(symbols.definition(FileId(0), at), Some(mailer));
@@ -927,7 +927,7 @@ fn every_offset_of_the_examples_and_broken_fixtures_has_a_consistent_node() {
             assert_eq!(at, reference);
             assert_eq!(
                 symbols.definition(reference.span.file, reference.span.end as usize),
-                reference.target
+                reference.target()
             );
         }
     }

@@ -355,7 +355,7 @@ fn role(
     if let Some(reference) = symbols.reference_containing(value.span) {
         return ValueRole::Reference {
             kind: reference.kind,
-            target: reference.target,
+            target: reference.target(),
             resolution: reference.resolution,
         };
     }

@@ -159,7 +159,7 @@ pub fn prepare_rename(
     offset: usize,
 ) -> Result<(DeclId, Span), RenameError> {
     let (decl, span) = match symbols.reference_at(file, offset) {
-        Some(reference) => match reference.target {
+        Some(reference) => match reference.target() {
             Some(target) if reference.is_occurrence() => (target, reference.span),
             _ => return Err(RenameError::NotFound),
         },

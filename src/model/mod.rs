@@ -419,8 +419,6 @@ pub struct Model {
     /// Per kind (in `Kind::ALL` order), each name's position in its list. Looked up by `&str`,
     /// so the rules' many lookups allocate nothing.
     index: [BTreeMap<String, usize>; 9],
-    /// Every (kind, name) some statement refers to, for U001.
-    pub referenced: std::collections::BTreeSet<(Kind, String)>,
     /// Interned names, every reference resolved with its span, and the indexes both ways
     /// (definition, references, rename): see [`symbols`].
     pub symbols: symbols::Symbols,

@@ -147,12 +147,9 @@ pub fn resolve(
                 phrase.kind,
                 phrase.phrase.span,
                 written,
-                model
-                    .position(phrase.kind, target)
-                    .map(|i| (phrase.kind, i)),
+                model.position(phrase.kind, target),
                 symbols::Resolution::Meant,
             );
-            model.referenced.insert((phrase.kind, target.clone()));
             read_as.insert((phrase.kind, phrase.phrase.name), target.clone());
         } else {
             diagnostics.push(
@@ -178,10 +175,9 @@ pub fn resolve(
                 kind,
                 reference.span,
                 written,
-                Some((kind, index)),
+                Some(index),
                 symbols::Resolution::Exact,
             );
-            model.referenced.insert((kind, reference.name));
             continue;
         }
         let written = symbols.intern(&reference.name);
@@ -211,8 +207,10 @@ pub fn resolve(
             kind,
             reference.span,
             written,
-            target.map(|i| (kind, i)),
+            target,
             match target {
+                // One mistake, one finding: the declaration meant here is resolved to, so it
+                // is not also "unused" (U001).
                 Some(_) => symbols::Resolution::Meant,
                 None => symbols::Resolution::Unresolved,
             },
@@ -222,8 +220,6 @@ pub fn resolve(
             if let Some(note) = answer.note {
                 diagnostic = diagnostic.with_note(note);
             }
-            // One mistake, one finding: the declaration meant here is not also "unused".
-            model.referenced.insert((kind, answer.name));
         } else if let Some(other) = Kind::ALL
             .into_iter()
             .find(|other| *other != kind && model.position(*other, &reference.name).is_some())
