@@ -798,6 +798,25 @@ fn names_are_interned_once_and_stably() {
         .unwrap()
         .name;
     assert_eq!(purpose, party);
+    // The declarations and references of one file, in position order.
+    let outline: Vec<String> = symbols
+        .declarations_in(FileId(0))
+        .map(|d| ws.show(d.name_span))
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            "activities.lawful:1:10-20 `newsletter`",
+            "activities.lawful:18:10-16 `signup`"
+        ]
+    );
+    assert_eq!(symbols.references_in(FileId(2)).len(), 0);
+    let in_parties: Vec<String> = symbols
+        .references_in(FileId(1))
+        .iter()
+        .map(|r| ws.show(r.span))
+        .collect();
+    assert_eq!(in_parties, ["parties.lawful:3:11-13 `NL`"]);
     // The declarations of a kind, in model order.
     let parties: Vec<&str> = symbols
         .declarations_of(Kind::Party)

@@ -190,6 +190,26 @@ impl Symbols {
             .map(|&r| &self.references[r as usize])
     }
 
+    /// The declarations whose names are in `file`, in position order: the outline. O(log n).
+    pub fn declarations_in(&self, file: FileId) -> impl Iterator<Item = &DeclEntry> {
+        let from = self
+            .by_position
+            .partition_point(|&d| self.decls[d as usize].name_span.file < file);
+        let to = self
+            .by_position
+            .partition_point(|&d| self.decls[d as usize].name_span.file <= file);
+        self.by_position[from..to]
+            .iter()
+            .map(|&d| &self.decls[d as usize])
+    }
+
+    /// The references written in `file`, in position order (semantic tokens, links). O(log n).
+    pub fn references_in(&self, file: FileId) -> &[Reference] {
+        let from = self.references.partition_point(|r| r.span.file < file);
+        let to = self.references.partition_point(|r| r.span.file <= file);
+        &self.references[from..to]
+    }
+
     /// Whether any reference resolves to `decl`, a misspelt one read as it included (U001:
     /// the declaration meant by a typo is not also "unused"). O(1).
     pub fn is_referenced(&self, decl: DeclId) -> bool {
