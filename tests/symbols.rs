@@ -966,3 +966,32 @@ fn collect(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
         }
     }
 }
+
+#[test]
+fn a_name_in_several_words_read_as_a_stdlib_alias_is_meant_with_all_its_words() {
+    let src = "party shipper { role processor; country United Kingdom }\n";
+    let ws = Workspace::new(&[("a.lawful", src)]);
+    let symbols = &ws.analysis.model.symbols;
+    let gb = ws.decl(Kind::Country, "GB");
+    let meant: Vec<String> = symbols.meant(gb).map(|r| ws.show(r.span)).collect();
+    assert_eq!(meant, ["a.lawful:1:41-55 `United Kingdom`"]);
+    let reference = symbols
+        .reference_at(FileId(0), src.find("Kingdom").unwrap())
+        .unwrap();
+    assert_eq!(symbols.names.text(reference.written), "United Kingdom");
+    assert_eq!(reference.resolution, Resolution::Meant);
+    // Either word is a value of that reference.
+    let node = ws.node(0, src.find("Kingdom").unwrap() + 2);
+    let Node::Value(value) = &node.node else {
+        panic!("{node:?}");
+    };
+    assert_eq!((value.index, value.item), (1, 0));
+    assert_eq!(
+        value.role,
+        ValueRole::Reference {
+            kind: Kind::Country,
+            target: Some(gb),
+            resolution: Resolution::Meant
+        }
+    );
+}

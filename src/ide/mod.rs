@@ -4,7 +4,7 @@
 //!
 //! Positions are byte offsets into a file's text; the server converts editor positions with
 //! the file's `LineIndex`. Nothing here allocates in proportion to the workspace: a lookup is
-//! a few binary searches (O(depth · log n)).
+//! a few binary searches (O(depth · log n)) and a walk over the one statement it lands in.
 
 mod rename;
 
@@ -145,7 +145,8 @@ pub enum ValueRole {
 /// The innermost node at `offset` in `file` and its context. A token is "at" an offset from
 /// its first byte up to just after its last, so a caret at the end of a word being typed is on
 /// it. Works on a file with syntax errors: what the parser swallowed is read from the tokens of
-/// its line (see [`StmtAt::from_tokens`]). O(depth · log n).
+/// its line (see [`StmtAt::from_tokens`]). O(depth · log n), plus the length of the one
+/// statement or line the position is on (counting the values before it).
 pub fn node_at(file: File<'_>, symbols: &Symbols, offset: usize) -> NodeAt {
     let offset = offset.min(file.text.len());
     let mut at = NodeAt {
