@@ -165,6 +165,10 @@ pub fn resolve(
         }
     }
 
+    // Looked up per unresolved reference: hashed, so many lost declarations and many
+    // references to them stay linear.
+    let lost_names: std::collections::HashSet<&str> =
+        lost_names.iter().map(String::as_str).collect();
     let mut budget = suggest::Budget::per_run();
     // The same unknown name is looked up once (a misspelt category used in many activities).
     let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
@@ -181,7 +185,7 @@ pub fn resolve(
             continue;
         }
         let written = symbols.intern(&reference.name);
-        if lost_names.contains(&reference.name) {
+        if lost_names.contains(reference.name.as_str()) {
             symbols.reference(
                 kind,
                 reference.span,
