@@ -14,6 +14,7 @@ pub mod facts;
 pub mod flow;
 pub mod fmt;
 pub mod graph;
+pub mod ide;
 pub mod init;
 pub mod model;
 pub mod registry;

@@ -4,6 +4,7 @@
 
 mod lower;
 mod resolve;
+pub mod symbols;
 pub mod vocab;
 
 pub use lower::lower_file;
@@ -418,8 +419,9 @@ pub struct Model {
     /// Per kind (in `Kind::ALL` order), each name's position in its list. Looked up by `&str`,
     /// so the rules' many lookups allocate nothing.
     index: [BTreeMap<String, usize>; 9],
-    /// Every (kind, name) some statement refers to, for U001.
-    pub referenced: std::collections::BTreeSet<(Kind, String)>,
+    /// Interned names, every reference resolved with its span, and the indexes both ways
+    /// (definition, references, rename): see [`symbols`].
+    pub symbols: symbols::Symbols,
 }
 
 impl Model {
@@ -452,6 +454,45 @@ impl Model {
     pub fn country(&self, name: &str) -> Option<&Country> {
         self.position(Kind::Country, name)
             .map(|i| &self.countries[i])
+    }
+
+    /// The declaration `name` of `kind`, as the symbol table numbers it.
+    pub fn decl_id(&self, kind: Kind, name: &str) -> Option<symbols::DeclId> {
+        self.position(kind, name).map(|index| symbols::DeclId {
+            kind,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The header of a declaration the symbol table names.
+    pub fn header(&self, id: symbols::DeclId) -> Option<&Header> {
+        let i = id.index as usize;
+        match id.kind {
+            Kind::Controller => self.controller.iter().nth(i).map(|d| &d.header),
+            Kind::Party => self.parties.get(i).map(|d| &d.header),
+            Kind::Activity => self.activities.get(i).map(|d| &d.header),
+            Kind::Data => self.data.get(i).map(|d| &d.header),
+            Kind::Subjects => self.subjects.get(i).map(|d| &d.header),
+            Kind::Purpose => self.purposes.get(i).map(|d| &d.header),
+            Kind::System => self.systems.get(i).map(|d| &d.header),
+            Kind::Country => self.countries.get(i).map(|d| &d.header),
+            Kind::Breach => self.breaches.get(i).map(|d| &d.header),
+        }
+    }
+
+    /// The headers of the declarations of `kind`, in model order.
+    pub fn headers_of(&self, kind: Kind) -> Box<dyn Iterator<Item = &Header> + '_> {
+        match kind {
+            Kind::Controller => Box::new(self.controller.iter().map(|d| &d.header)),
+            Kind::Party => Box::new(self.parties.iter().map(|d| &d.header)),
+            Kind::Activity => Box::new(self.activities.iter().map(|d| &d.header)),
+            Kind::Data => Box::new(self.data.iter().map(|d| &d.header)),
+            Kind::Subjects => Box::new(self.subjects.iter().map(|d| &d.header)),
+            Kind::Purpose => Box::new(self.purposes.iter().map(|d| &d.header)),
+            Kind::System => Box::new(self.systems.iter().map(|d| &d.header)),
+            Kind::Country => Box::new(self.countries.iter().map(|d| &d.header)),
+            Kind::Breach => Box::new(self.breaches.iter().map(|d| &d.header)),
+        }
     }
 
     /// Names declared for `kind`, for "did you mean".

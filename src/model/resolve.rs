@@ -25,7 +25,15 @@ pub fn resolve(
 
     let mut aliases = Aliases::default();
     let mut phrases = Vec::new();
+    // User declarations taking a stdlib one's place, and the stdlib's files, for the symbols.
+    let mut replaced: Vec<(Kind, String)> = Vec::new();
+    let mut stdlib_files = Vec::new();
     for lowered in files {
+        if let Some(first) = lowered.decls.first().map(Decl::header)
+            && first.from_stdlib
+        {
+            stdlib_files.push(first.span.file);
+        }
         refs.extend(lowered.refs);
         phrases.extend(lowered.phrases);
         for decl in lowered.decls {
@@ -55,6 +63,7 @@ pub fn resolve(
             }
             if let Some(existing) = declared_at.get(&key) {
                 if header.from_stdlib {
+                    replaced.push(key.clone());
                     // The user's declaration replaces this one; say so on the user's.
                     diagnostics.push(
                         Diagnostic::new(
@@ -99,6 +108,16 @@ pub fn resolve(
         );
     }
 
+    let mut symbols = symbols::Builder::declarations(&model);
+    for (kind, name) in &replaced {
+        if let Some(index) = model.position(*kind, name) {
+            symbols.replaces_stdlib(*kind, index);
+        }
+    }
+    for file in stdlib_files {
+        symbols.stdlib_file(file);
+    }
+
     // A name in several words is a stdlib alias (one E004 naming the declaration) or a value too
     // many (one E003; the first word is the reference).
     let mut read_as: HashMap<(Kind, String), String> = HashMap::new();
@@ -123,7 +142,14 @@ pub fn resolve(
                 .with_note(note)
                 .with_help(format!("did you mean `{target}`?")),
             );
-            model.referenced.insert((phrase.kind, target.clone()));
+            let written = symbols.intern(&phrase.phrase.name);
+            symbols.reference(
+                phrase.kind,
+                phrase.phrase.span,
+                written,
+                model.position(phrase.kind, target),
+                symbols::Resolution::Meant,
+            );
             read_as.insert((phrase.kind, phrase.phrase.name), target.clone());
         } else {
             diagnostics.push(
@@ -139,15 +165,34 @@ pub fn resolve(
         }
     }
 
+    // Looked up per unresolved reference: hashed, so many lost declarations and many
+    // references to them stay linear.
+    let lost_names: std::collections::HashSet<&str> =
+        lost_names.iter().map(String::as_str).collect();
     let mut budget = suggest::Budget::per_run();
     // The same unknown name is looked up once (a misspelt category used in many activities).
     let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
     for (kind, reference) in refs {
-        if model.position(kind, &reference.name).is_some() {
-            model.referenced.insert((kind, reference.name));
+        if let Some(index) = model.position(kind, &reference.name) {
+            let written = symbols.decl_name(kind, index);
+            symbols.reference(
+                kind,
+                reference.span,
+                written,
+                Some(index),
+                symbols::Resolution::Exact,
+            );
             continue;
         }
-        if lost_names.contains(&reference.name) {
+        let written = symbols.intern(&reference.name);
+        if lost_names.contains(reference.name.as_str()) {
+            symbols.reference(
+                kind,
+                reference.span,
+                written,
+                None,
+                symbols::Resolution::Unresolved,
+            );
             continue;
         }
         let answer = answers
@@ -159,13 +204,26 @@ pub fn resolve(
             reference.span,
             format!("no {kind} named `{}`", reference.name),
         );
+        let target = answer
+            .as_ref()
+            .and_then(|answer| model.position(kind, &answer.name));
+        symbols.reference(
+            kind,
+            reference.span,
+            written,
+            target,
+            match target {
+                // One mistake, one finding: the declaration meant here is resolved to, so it
+                // is not also "unused" (U001).
+                Some(_) => symbols::Resolution::Meant,
+                None => symbols::Resolution::Unresolved,
+            },
+        );
         if let Some(answer) = answer {
             diagnostic = diagnostic.with_help(format!("did you mean `{}`?", answer.name));
             if let Some(note) = answer.note {
                 diagnostic = diagnostic.with_note(note);
             }
-            // One mistake, one finding: the declaration meant here is not also "unused".
-            model.referenced.insert((kind, answer.name));
         } else if let Some(other) = Kind::ALL
             .into_iter()
             .find(|other| *other != kind && model.position(*other, &reference.name).is_some())
@@ -214,6 +272,7 @@ pub fn resolve(
     }
 
     report_include_cycles(&model, diagnostics);
+    model.symbols = symbols.finish();
     model
 }
 

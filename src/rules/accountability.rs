@@ -168,10 +168,10 @@ fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
         .filter(|h| !h.from_stdlib)
         .collect();
     for header in headers {
-        if !model
-            .referenced
-            .contains(&(header.kind, header.name.clone()))
-        {
+        let used = model
+            .decl_id(header.kind, &header.name)
+            .is_some_and(|id| model.symbols.is_referenced(id));
+        if !used {
             let hint = match header.kind {
                 Kind::Party => {
                     "name it in a `recipient`, `source`, `hosted-by` or `subprocessors` statement, or remove it"
