@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod config;
 pub mod diag;
 pub mod facts;
+pub mod fixes;
 pub mod flow;
 pub mod fmt;
 pub mod graph;
