@@ -44,7 +44,7 @@ pub fn attach(diagnostics: &mut [Diagnostic], model: &Model, facts: &Facts, sour
         }
         let fix = match diagnostic.code {
             "A002" | "D001" | "D002" | "T001" | "T003" => {
-                let index = index.get_or_insert_with(|| Index::new(model));
+                let index = index.get_or_insert_with(|| Index::new(model, facts));
                 skeleton(diagnostic, span, text, model, facts, index)
             }
             _ => did_you_mean(diagnostic, span, text).or_else(|| value(diagnostic, span, text)),
@@ -243,12 +243,27 @@ fn value(diagnostic: &Diagnostic, span: Span, text: &str) -> Option<Fix> {
 struct Index {
     activities: HashMap<(u32, u32), usize>,
     parties: HashMap<(u32, u32), usize>,
+    /// Parties by their `agreement` statement.
+    agreements: HashMap<Span, usize>,
+    /// Transfer edges by their anchor statement (`recipient a, b` anchors two).
+    edges: HashMap<Span, Vec<usize>>,
 }
 
 impl Index {
-    fn new(model: &Model) -> Index {
+    fn new(model: &Model, facts: &Facts) -> Index {
         let key = |s: Span| (s.file.0, s.start);
+        let mut edges = HashMap::new();
+        for (i, edge) in facts.transfers.iter().enumerate() {
+            edges.entry(edge.anchor).or_insert_with(Vec::new).push(i);
+        }
         Index {
+            agreements: model
+                .parties
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((p.agreement.as_ref()?.stmt, i)))
+                .collect(),
+            edges,
             activities: model
                 .activities
                 .iter()
@@ -294,10 +309,7 @@ fn skeleton(
             ))
         }
         "D002" => {
-            let party = model
-                .parties
-                .iter()
-                .find(|p| p.agreement.as_ref().is_some_and(|a| a.stmt == span))?;
+            let party = &model.parties[*index.agreements.get(&span)?];
             let agreement = party.agreement.as_ref()?;
             let missing: Vec<&str> = Clause::ALL
                 .iter()
@@ -323,12 +335,18 @@ fn skeleton(
             ))
         }
         "T001" => {
-            let edge = facts.transfers.iter().find(|e| e.anchor == span)?;
-            let header = match edge.destination() {
-                Endpoint::Party(i) => &model.parties.get(i)?.header,
-                Endpoint::System(i) => &model.systems.get(i)?.header,
-                Endpoint::Activity(_) => return None,
-            };
+            // The edge whose receiver the message names.
+            let header = index.edges.get(&span)?.iter().find_map(|&i| {
+                let header = match facts.transfers[i].destination() {
+                    Endpoint::Party(i) => &model.parties.get(i)?.header,
+                    Endpoint::System(i) => &model.systems.get(i)?.header,
+                    Endpoint::Activity(_) => return None,
+                };
+                diagnostic
+                    .message
+                    .contains(&format!("`{}`", header.name))
+                    .then_some(header)
+            })?;
             if header.from_stdlib {
                 return None;
             }
