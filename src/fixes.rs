@@ -45,7 +45,7 @@ pub fn attach(diagnostics: &mut [Diagnostic], model: &Model, facts: &Facts, sour
         let fix = match diagnostic.code {
             "A002" | "D001" | "D002" | "T001" | "T003" => {
                 let index = index.get_or_insert_with(|| Index::new(model, facts));
-                skeleton(diagnostic, span, text, model, facts, index)
+                skeleton(diagnostic, span, sources, model, facts, index)
             }
             _ => did_you_mean(diagnostic, span, text).or_else(|| value(diagnostic, span, text)),
         };
@@ -205,8 +205,10 @@ fn value(diagnostic: &Diagnostic, span: Span, text: &str) -> Option<Fix> {
     let before = &text[..start];
     let key_end = before.trim_end_matches([' ', '\t']).len();
     let key_start = before[..key_end]
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = &text[key_start..key_end];
     if key.is_empty() || !diagnostic.message.starts_with(&format!("`{key}`")) {
         return None;
@@ -283,12 +285,13 @@ impl Index {
 fn skeleton(
     diagnostic: &Diagnostic,
     span: Span,
-    text: &str,
+    sources: &Sources,
     model: &Model,
     facts: &Facts,
     index: &Index,
 ) -> Option<Fix> {
     let at = (span.file.0, span.start);
+    let text = sources.get(span.file).text.as_str();
     match diagnostic.code {
         "A002" => {
             let activity = &model.activities[*index.activities.get(&at)?];
@@ -350,8 +353,9 @@ fn skeleton(
             if header.from_stdlib {
                 return None;
             }
+            // The party or system may be declared in another file than the edge.
             let line = format!("transfer scc {{ tia \"{TBD}\" }}");
-            let edit = insert_last(text, header.span, &[&line])?;
+            let edit = insert_last(&sources.get(header.span.file).text, header.span, &[&line])?;
             Some(Fix::unsafe_(
                 format!("add `transfer scc {{ tia … }}` to `{}`", header.name),
                 vec![edit],

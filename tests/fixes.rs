@@ -428,3 +428,66 @@ fn check_fix_applies_the_safe_fixes_and_reports_the_rest() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_transfer_tool_goes_into_the_party_in_its_own_file() {
+    let party = "party mailer {\n  role processor\n  country IN\n  agreement \"x\" { clauses subject-matter, instructions, confidentiality, security, subprocessors, assistance-rights, assistance-obligations, deletion, audits }\n}\n";
+    let (sources, analysis) = support::check_files(&[
+        ("a.lawful", SHIPPING),
+        ("parties.lawful", party),
+        ("zz-controller.lawful", support::DEFAULT_CONTROLLER),
+    ]);
+    let t001 = analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "T001")
+        .unwrap();
+    let edit = &t001.fixes[0].edits[0];
+    assert_eq!(sources.get(edit.span.file).path, "parties.lawful");
+    let out = fixes::apply(party, &[edit]).unwrap();
+    assert!(
+        out.ends_with("audits }\n  transfer scc { tia \"…\" }\n}\n"),
+        "{out}"
+    );
+}
+
+/// The fixtures' text with `junk` put in at `at`.
+fn damaged(index: usize, at: usize, junk: &str) -> String {
+    let mut fixtures: Vec<_> = std::fs::read_dir("tests/ui")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "lawful"))
+        .collect();
+    fixtures.sort();
+    let mut text = std::fs::read_to_string(&fixtures[index % fixtures.len()]).unwrap();
+    let mut at = at % (text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.insert_str(at, junk);
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 120, ..Default::default() })]
+
+    /// On damaged input every fix still edits its own file within bounds, and applies.
+    #[test]
+    fn fixes_on_damaged_input_are_well_formed(
+        index in 0usize..200,
+        at in 0usize..5000,
+        junk in proptest::sample::select(vec!["x", "6weeks ", " no", "{", "}", "\"", "é—", "\n", "; retention", "2026-01-01 10:00"]),
+    ) {
+        let text = damaged(index, at, junk);
+        let (sources, analysis) = support::check_snippet(&text);
+        for d in &analysis.diagnostics {
+            for fix in &d.fixes {
+                let file = sources.get(fix.edits[0].span.file);
+                for edit in &fix.edits {
+                    proptest::prop_assert!(file.text.get(edit.span.start as usize..edit.span.end as usize).is_some(), "{d:#?}");
+                }
+                proptest::prop_assert!(fixes::apply(&file.text, &fix.edits.iter().collect::<Vec<_>>()).is_ok());
+            }
+        }
+    }
+}
