@@ -47,6 +47,8 @@ pub fn attach(diagnostics: &mut [Diagnostic], model: &Model, facts: &Facts, sour
                 let index = index.get_or_insert_with(|| Index::new(model, facts));
                 skeleton(diagnostic, span, sources, model, facts, index)
             }
+            // A fix made where the finding was (lowering knows when a rename would repeat a key).
+            _ if !diagnostic.fixes.is_empty() => None,
             _ => did_you_mean(diagnostic, span, text).or_else(|| value(diagnostic, span, text)),
         };
         if let Some(fix) = fix {

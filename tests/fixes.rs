@@ -491,3 +491,18 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_rename_that_would_repeat_a_key_is_only_offered() {
+    let text = ACTIVITY.replace(
+        "  retention 1 year\n",
+        "  retention 1 year\n  retension 2 years\n",
+    );
+    let (_, fixes) = fixes_of(&text, "E002");
+    assert_eq!(fixes.len(), 1);
+    assert_eq!(fixes[0].applicability, Applicability::Unsafe);
+    assert_eq!(
+        fixes[0].title,
+        "replace `retension` with `retention` (then given twice)"
+    );
+}

@@ -5,7 +5,7 @@
 
 use super::vocab::*;
 use super::*;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Edit, Fix};
 use crate::registry;
 use crate::suggest;
 use crate::syntax::ast::{self, Stmt, Value, ValueKind};
@@ -161,7 +161,18 @@ impl Cx<'_> {
                     // ... and the statement is read as that key, so what it says is not lost
                     // either (a `data` misspelt still gives the activity its data).
                     let once = schema.key(meant).is_some_and(|k| k.card == Card::Once);
-                    if !(once && seen.contains(&meant)) {
+                    if once && seen.contains(&meant) {
+                        // Renaming would give `meant` twice: offered, not applied by `--fix`.
+                        if let Some(reported) = self.diagnostics.last_mut() {
+                            reported.fixes.push(Fix::unsafe_(
+                                format!("replace `{key}` with `{meant}` (then given twice)"),
+                                vec![Edit {
+                                    span: stmt.key.span,
+                                    text: meant.to_string(),
+                                }],
+                            ));
+                        }
+                    } else {
                         let mut renamed = stmt.clone();
                         renamed.key.text = meant.to_string();
                         if meant == "allow" {
