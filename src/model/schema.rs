@@ -113,6 +113,21 @@ impl KeySchema {
         self.required == Required::Always
     }
 
+    /// One line for a hover: the key, how often and whether it is required, its doc.
+    /// `retention`: "`retention` — at most once; A002 when missing: how long the data is kept: …".
+    pub fn hover(&self) -> std::string::String {
+        let card = match self.card {
+            Card::Once => "at most once",
+            Card::Many => "repeatable",
+        };
+        let required = match self.required {
+            Required::No => std::string::String::new(),
+            Required::Always => "; required (E007)".to_string(),
+            Required::Rule(code) => format!("; {code} when missing"),
+        };
+        format!("`{}` — {card}{required}: {}", self.name, self.doc)
+    }
+
     pub fn block(&self) -> Option<&'static BlockSchema> {
         match self.nested {
             Nested::Block(block) => Some(block),
@@ -139,6 +154,17 @@ impl BlockSchema {
 
     pub fn names(&self) -> impl Iterator<Item = &'static str> + use<> {
         self.keys.iter().map(|key| key.name)
+    }
+
+    /// The keys a completion may offer in a block where `written` keys are already given:
+    /// every repeatable key, and the at-most-once keys not yet written.
+    pub fn completions<'w>(
+        &self,
+        written: &'w [&str],
+    ) -> impl Iterator<Item = &'static KeySchema> + use<'w> {
+        let keys: &'static [KeySchema] = self.keys;
+        keys.iter()
+            .filter(move |key| key.card == Card::Many || !written.contains(&key.name))
     }
 
     /// The key `written` is another word for, in this block.
@@ -995,6 +1021,40 @@ mod tests {
         assert!(block(Kind::Activity, &["purpose"]).is_none());
         assert!(block(Kind::Activity, &["basis"]).is_none());
         assert!(block(Kind::Activity, &["basis", "nonsense"]).is_none());
+    }
+
+    #[test]
+    fn completion_skips_keys_given_once_and_hover_says_what_a_key_is() {
+        let offered: Vec<&str> = ACTIVITY
+            .completions(&["purpose", "data", "retention"])
+            .map(|k| k.name)
+            .collect();
+        assert!(!offered.contains(&"purpose") && !offered.contains(&"retention"));
+        assert!(offered.contains(&"data") && offered.contains(&"basis"));
+        assert_eq!(offered.len(), ACTIVITY.keys.len() - 2);
+        assert_eq!(
+            ACTIVITY.key("purpose").unwrap().hover(),
+            "`purpose` — at most once; required (E007): the one purpose"
+        );
+        assert_eq!(
+            ACTIVITY.key("basis").unwrap().hover(),
+            "`basis` — at most once; B001 when missing: the Art. 6(1) legal basis, with a block that depends on it"
+        );
+        assert_eq!(
+            ACTIVITY.key("basis").unwrap().shape.words(),
+            [
+                "consent",
+                "contract",
+                "legal-obligation",
+                "vital-interests",
+                "public-task",
+                "legitimate-interest"
+            ]
+        );
+        assert_eq!(
+            ACTIVITY.key("systems").unwrap().shape.reference(),
+            Some(Kind::System)
+        );
     }
 
     #[test]
