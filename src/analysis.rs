@@ -68,6 +68,7 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
     drop_follow_on_findings(&model, &mut diagnostics);
     apply_allows(&model, &mut diagnostics);
     apply_severities(&settings.config, &mut diagnostics);
+    crate::fixes::attach(&mut diagnostics, &model, &facts, sources);
     diag::sort(&mut diagnostics, sources);
     Analysis {
         model,

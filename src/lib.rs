@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod documents;
 pub mod facts;
+pub mod fixes;
 pub mod flow;
 pub mod fmt;
 pub mod graph;

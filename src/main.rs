@@ -38,7 +38,7 @@ struct Input {
 }
 
 /// Options shared by every command that prints.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 struct Output {
     /// Colours in human output: `auto` (when writing to a terminal and `NO_COLOR` is unset),
     /// `always` or `never`.
@@ -66,6 +66,9 @@ enum Command {
         /// Instead of each finding, how many there are of each code (human format only).
         #[arg(long)]
         statistics: bool,
+        /// Apply the safe fixes to the files, then report what remains.
+        #[arg(long)]
+        fix: bool,
         #[command(flatten)]
         output: Output,
     },
@@ -285,8 +288,9 @@ fn main() -> ExitCode {
             format,
             deny,
             statistics,
+            fix,
             output,
-        } => check(&input, format, deny.is_some(), statistics, &output),
+        } => check(&input, format, deny.is_some(), statistics, fix, &output),
         Command::Breach {
             input,
             format,
@@ -456,6 +460,7 @@ fn check(
     format: Format,
     deny_warnings: bool,
     statistics: bool,
+    fix: bool,
     output: &Output,
 ) -> ExitCode {
     if statistics && format != Format::Human {
@@ -463,10 +468,46 @@ fn check(
             "`--statistics` prints a table for people: use it with `--format human`",
         );
     }
-    let loaded = match load(input, output) {
+    if fix && input.stdin_filename.is_some() {
+        return usage_error("`--fix` writes files: it cannot fix standard input");
+    }
+    let mut loaded = match load(input, output) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if fix {
+        // A fix can reveal another (a misspelt key whose value is misspelt too): a few
+        // rounds, each on freshly read files, until nothing more applies.
+        let mut applied = 0;
+        for _ in 0..FIX_ROUNDS {
+            let round = apply_safe_fixes(&loaded, output);
+            if round == 0 {
+                break;
+            }
+            applied += round;
+            loaded = match load(
+                input,
+                &Output {
+                    quiet: true,
+                    ..output.clone()
+                },
+            ) {
+                Ok(loaded) => loaded,
+                Err(code) => return code,
+            };
+        }
+        let remaining: usize = loaded.iter().map(|l| l.analysis.diagnostics.len()).sum();
+        let fixes = if applied == 1 { "fix" } else { "fixes" };
+        let remain = if remaining == 1 {
+            "finding remains"
+        } else {
+            "findings remain"
+        };
+        note(
+            output,
+            &format!("note: applied {applied} safe {fixes}; {remaining} {remain}"),
+        );
+    }
     let cwd = cwd();
     let several = loaded.len() > 1;
     let text = match format {
@@ -563,6 +604,76 @@ fn check(
         .collect();
     let code = exit_code(&all, deny_warnings);
     write_output(&text, output, code)
+}
+
+/// How many times `check --fix` re-checks and fixes again at most.
+const FIX_ROUNDS: usize = 10;
+
+/// Applies the safe fixes of every file in scope and writes the files that changed; returns
+/// how many fixes were applied. A file is left as it is when it has a syntax error without a
+/// safe fix, when the fixed text would not parse, or when it changed on disk meanwhile.
+fn apply_safe_fixes(loaded: &[Loaded], output: &Output) -> usize {
+    let mut applied = 0;
+    for l in loaded {
+        let diagnostics = &l.analysis.diagnostics;
+        for (id, real) in l.workspace.files_to_process() {
+            let file = l.workspace.sources.get(id);
+            let in_file: Vec<Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.file_id() == Some(id))
+                .cloned()
+                .collect();
+            let unfixable_syntax = in_file.iter().any(|d| {
+                d.code == "E001"
+                    && !d
+                        .fixes
+                        .iter()
+                        .any(|f| f.applicability == diag::Applicability::Safe)
+            });
+            let edits = lawful::fixes::safe_edits(&in_file, id);
+            if edits.is_empty() || unfixable_syntax || file.problem.is_some() {
+                continue;
+            }
+            let count = in_file
+                .iter()
+                .filter(|d| {
+                    d.fixes
+                        .iter()
+                        .find(|f| f.applicability == diag::Applicability::Safe)
+                        .is_some_and(|f| f.edits.iter().all(|e| edits.contains(&e)))
+                })
+                .count();
+            let Ok(text) = lawful::fixes::apply(&file.text, &edits) else {
+                continue;
+            };
+            let parsed = lawful::syntax::parse(id, &text);
+            if parsed.diagnostics.iter().any(|d| d.code == "E001") {
+                note(
+                    output,
+                    &format!(
+                        "note: `{}` was left as it is: its fixes would not parse",
+                        file.path
+                    ),
+                );
+                continue;
+            }
+            let written = match std::fs::read(real) {
+                Ok(bytes) if bytes == file.text.as_bytes() => {
+                    write_atomically(real, &text).map_err(|e| e.to_string())
+                }
+                Ok(_) => Err("it changed while it was being fixed".to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            match written {
+                Ok(()) => applied += count,
+                Err(error) => note(
+                    output,
+                    &format!("warning: cannot write `{}`: {error}", file.path),
+                ),
+            }
+        }
+    }
+    applied
 }
 
 /// Where a finding about a whole workspace is shown in CI: its `lawful.toml`, else its directory,

@@ -168,18 +168,34 @@ fn distance_within(a: &[char], b: &[char], limit: usize, s: &mut Scratch) -> Opt
 /// `offset`: `6weeks` → `6 weeks`, `2026-11-27 08:15` → `2026-11-27T08:15`. Looks at most a few
 /// dozen bytes either side, so it costs the same on any line.
 pub fn value_fix(text: &str, offset: usize) -> Option<String> {
-    let window = |from: usize, to: usize| -> &str {
-        let from = (0..=from.min(text.len()))
+    value_edit(text, offset).map(|edit| edit.help)
+}
+
+/// A value written almost right, found where a syntax error stopped: the bytes to replace,
+/// their replacement, and the help that says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueEdit {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+    pub help: String,
+}
+
+/// [`value_fix`] as an edit: `6weeks` → `6 weeks` (the range is the glued token),
+/// `2026-11-27 08:15` → `2026-11-27T08:15` (the range is the date, the space and the time).
+pub fn value_edit(text: &str, offset: usize) -> Option<ValueEdit> {
+    let floor = |i: usize| {
+        (0..=i.min(text.len()))
             .rev()
             .find(|i| text.is_char_boundary(*i))
-            .unwrap_or(0);
-        let to = (to.min(text.len())..=text.len())
-            .find(|i| text.is_char_boundary(*i))
-            .unwrap_or(text.len());
-        &text[from..to]
+            .unwrap_or(0)
     };
-    let offset = offset.min(text.len());
-    let after = window(offset, offset + 40);
+    let ceil = |i: usize| {
+        (i.min(text.len())..=text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len())
+    };
+    let offset = floor(offset);
+    let after = &text[offset..ceil(offset + 40)];
     let token: &str = after
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .next()
@@ -190,13 +206,16 @@ pub fn value_fix(text: &str, offset: usize) -> Option<String> {
         let unit = &token[digits..];
         if crate::time::Unit::parse(unit).is_some() {
             let count = &token[..digits];
-            return Some(format!(
-                "put a space between the number and the unit: `{count} {unit}`"
-            ));
+            return Some(ValueEdit {
+                range: offset..offset + token.len(),
+                text: format!("{count} {unit}"),
+                help: format!("put a space between the number and the unit: `{count} {unit}`"),
+            });
         }
     }
     // A date and a time written apart: `2026-11-27 08:15`, the error at the `:`.
-    let before = window(offset.saturating_sub(13), offset);
+    let from = floor(offset.saturating_sub(13));
+    let before = &text[from..offset];
     if after.starts_with(':') && before.len() == 13 {
         let (date, hour) = (&before[..10], &before[11..]);
         let is_date = date.len() == 10
@@ -209,9 +228,13 @@ pub fn value_fix(text: &str, offset: usize) -> Option<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_digit() || matches!(c, ':' | '+' | '-' | 'Z'))
                 .collect();
-            return Some(format!(
-                "write the date and the time as one value, joined by `T`: `{date}T{hour}{rest}`"
-            ));
+            return Some(ValueEdit {
+                range: from..offset + rest.len(),
+                text: format!("{date}T{hour}{rest}"),
+                help: format!(
+                    "write the date and the time as one value, joined by `T`: `{date}T{hour}{rest}`"
+                ),
+            });
         }
     }
     None

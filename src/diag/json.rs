@@ -28,6 +28,26 @@ struct JsonDiagnostic<'a> {
     /// given from the current directory, so that `file` (relative to it) is unambiguous.
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace: Option<&'a str>,
+    /// Ways to resolve the finding (docs/json.md); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: Option<String>,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -110,6 +130,29 @@ pub fn render_parts(parts: &[Part<'_>]) -> String {
                     })
                     .collect(),
                 workspace: part.workspace.as_deref(),
+                fixes: d
+                    .fixes
+                    .iter()
+                    .map(|fix| JsonFix {
+                        title: &fix.title,
+                        applicability: fix.applicability.as_str(),
+                        edits: fix
+                            .edits
+                            .iter()
+                            .map(|edit| {
+                                let at = super::locate(sources, None, Some(edit.span));
+                                JsonEdit {
+                                    file: at.file,
+                                    line: at.line,
+                                    column: at.column,
+                                    end_line: at.end_line,
+                                    end_column: at.end_column,
+                                    text: &edit.text,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             });
         }
     }

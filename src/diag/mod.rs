@@ -18,6 +18,60 @@ pub struct Related {
     pub message: String,
 }
 
+/// Whether a fix may be applied without a person looking at it (ruff's design).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// Keeps the meaning the user evidently intended (a misspelt key, a date and time written
+    /// apart): `lawful check --fix` applies it.
+    Safe,
+    /// A skeleton or a choice the user must complete or confirm (a retention period, an
+    /// agreement's clauses, an `allow` reason): offered, never applied by `--fix`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the bytes of `span` with `text` (an insertion when the span is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One way to resolve a finding: edits applied together, never overlapping.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for a menu: "replace `purpse` with `purpose`".
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static str,
@@ -30,6 +84,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Ways to resolve it, most likely first (see [`Fix`]); empty for most findings.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -44,6 +100,7 @@ impl Diagnostic {
             related: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -66,6 +123,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
         self
     }
 

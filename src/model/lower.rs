@@ -5,282 +5,14 @@
 
 use super::vocab::*;
 use super::*;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Edit, Fix};
 use crate::registry;
 use crate::suggest;
 use crate::syntax::ast::{self, Stmt, Value, ValueKind};
 use crate::time::{Duration, MAX_DURATION_COUNT};
 use std::borrow::Cow;
 
-/// How often a key may appear in its block.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Card {
-    /// Required, at most once.
-    Required,
-    /// Required, repeatable.
-    RequiredMany,
-    /// Optional, at most once.
-    One,
-    /// Optional, repeatable.
-    Many,
-}
-
-use Card::*;
-
-type Schema = &'static [(&'static str, Card)];
-
-const CONTROLLER_KEYS: Schema = &[
-    ("country", Required),
-    ("contact", One),
-    ("dpo", One),
-    ("representative", One),
-    ("employees", One),
-    ("sector", One),
-    ("financial-institution", One),
-    ("notice", One),
-    ("measures", Many),
-    ("rights", One),
-];
-const RIGHTS_KEYS: Schema = &[
-    ("access", One),
-    ("rectification", One),
-    ("erasure", One),
-    ("restriction", One),
-    ("objection", One),
-    ("portability", One),
-    ("withdraw-consent", One),
-    ("human-intervention", One),
-    ("response", One),
-    ("extension", One),
-    ("fee", One),
-    ("verify-identity", One),
-    ("complaint", One),
-];
-const PORTABILITY_KEYS: Schema = &[("format", Many), ("direct-transfer", One)];
-const PARTY_KEYS: Schema = &[
-    ("role", Required),
-    ("country", Required),
-    ("contact", One),
-    ("certified", Many),
-    ("agreement", One),
-    ("subprocessors", Many),
-    ("transfer", One),
-    ("own-purposes", One),
-];
-const AGREEMENT_KEYS: Schema = &[
-    ("signed", One),
-    ("expires", One),
-    ("clauses", Many),
-    ("subprocessing", One),
-];
-const TRANSFER_KEYS: Schema = &[("tia", One)];
-const ACTIVITY_KEYS: Schema = &[
-    ("purpose", Required),
-    ("basis", One),
-    ("exception", One),
-    ("authorized-by", One),
-    ("subjects", RequiredMany),
-    ("data", RequiredMany),
-    ("source", Many),
-    ("channel", Many),
-    ("retention", One),
-    ("recipient", Many),
-    ("reuses", Many),
-    ("systems", Many),
-    ("measures", Many),
-    ("automated-decision", One),
-    ("profiling", One),
-    ("monitoring", One),
-    ("large-scale", One),
-    ("occasional", One),
-    ("dpia", One),
-    ("informed", One),
-    ("rights", One),
-];
-const CONSENT_KEYS: Schema = &[
-    ("evidence", One),
-    ("notice", One),
-    ("explicit", One),
-    ("prechecked", One),
-    ("parental", One),
-];
-const LAW_KEYS: Schema = &[("law", One)];
-const INTEREST_KEYS: Schema = &[("interest", One), ("assessment", One)];
-const CONTRACT_KEYS: Schema = &[("contract", One)];
-const RECIPIENT_KEYS: Schema = &[
-    ("data", Many),
-    ("basis", One),
-    ("compatible", One),
-    ("transfer", One),
-];
-const REUSES_KEYS: Schema = &[("data", Many), ("compatible", One)];
-const COMPATIBLE_KEYS: Schema = &[
-    ("link", One),
-    ("context", One),
-    ("nature", One),
-    ("consequences", One),
-    ("expectations", One),
-    ("safeguards", Many),
-];
-const DECISION_KEYS: Schema = &[("effect", One), ("exception", One), ("safeguards", Many)];
-const DATA_KEYS: Schema = &[
-    ("includes", Many),
-    ("special", One),
-    ("criminal", One),
-    ("national-id", One),
-    ("financial", One),
-    ("origin", One),
-];
-const SUBJECTS_KEYS: Schema = &[("minors", One), ("vulnerable", One), ("employees", One)];
-const PURPOSE_KEYS: Schema = &[("kind", One), ("compatible-with", Many)];
-const SYSTEM_KEYS: Schema = &[
-    ("hosted-by", One),
-    ("location", One),
-    ("measures", Many),
-    ("transfer", One),
-];
-const COUNTRY_KEYS: Schema = &[
-    ("eea", One),
-    ("adequacy", One),
-    ("authority", One),
-    ("consent-age", One),
-];
-const BREACH_KEYS: Schema = &[
-    ("discovered", Required),
-    ("nature", Many),
-    ("affects", Many),
-    ("data", Many),
-    ("subjects", Many),
-    ("subjects-affected", One),
-    ("encrypted", One),
-    ("trusted-recipient", One),
-    ("contained", One),
-    ("risk", One),
-    ("exception", One),
-    ("disproportionate-effort", One),
-    ("notified-authority", One),
-    ("notified-subjects", One),
-    ("delay-reason", One),
-    ("facts", One),
-    ("effects", One),
-    ("actions", One),
-];
-/// Other words people use for a key, English and Dutch: (written, meant). A synonym suggests
-/// its key only where that key belongs (`land` is `country` in a party, `location` in a system).
-const KEY_SYNONYMS: &[(&str, &str)] = &[
-    ("legal-basis", "basis"),
-    ("lawful-basis", "basis"),
-    ("legal-ground", "basis"),
-    ("lawful-ground", "basis"),
-    ("grondslag", "basis"),
-    ("rechtsgrond", "basis"),
-    ("wettelijke-grondslag", "basis"),
-    ("retention-period", "retention"),
-    ("retention-time", "retention"),
-    ("retain", "retention"),
-    ("keep", "retention"),
-    ("bewaartermijn", "retention"),
-    ("bewaarduur", "retention"),
-    ("bewaren", "retention"),
-    ("doel", "purpose"),
-    ("doelen", "purpose"),
-    ("doeleinde", "purpose"),
-    ("doeleinden", "purpose"),
-    ("goal", "purpose"),
-    ("ontvanger", "recipient"),
-    ("ontvangers", "recipient"),
-    ("shared-with", "recipient"),
-    ("disclosed-to", "recipient"),
-    ("verwerker", "recipient"),
-    ("verwerkers", "recipient"),
-    ("processor", "recipient"),
-    ("processors", "recipient"),
-    ("betrokkenen", "subjects"),
-    ("betrokkene", "subjects"),
-    ("data-subjects", "subjects"),
-    ("data-subject", "subjects"),
-    ("gegevens", "data"),
-    ("persoonsgegevens", "data"),
-    ("personal-data", "data"),
-    ("data-categories", "data"),
-    ("categories", "data"),
-    ("subverwerkers", "subprocessors"),
-    ("subverwerker", "subprocessors"),
-    ("sub-processors", "subprocessors"),
-    ("land", "country"),
-    ("land", "location"),
-    ("locatie", "location"),
-    ("rol", "role"),
-    ("functionaris", "dpo"),
-    ("fg", "dpo"),
-    ("data-protection-officer", "dpo"),
-    ("privacy-officer", "dpo"),
-    ("maatregelen", "measures"),
-    ("security-measures", "measures"),
-    ("beveiliging", "measures"),
-    ("verwerkersovereenkomst", "agreement"),
-    ("dpa", "agreement"),
-    ("processing-agreement", "agreement"),
-    ("data-processing-agreement", "agreement"),
-    ("rechten", "rights"),
-    ("data-subject-rights", "rights"),
-    ("bron", "source"),
-    ("herkomst", "source"),
-    ("kanaal", "channel"),
-    ("kanalen", "channel"),
-    ("systemen", "systems"),
-    ("applications", "systems"),
-    ("hergebruik", "reuses"),
-    ("uitzondering", "exception"),
-    ("gehost-door", "hosted-by"),
-    ("host", "hosted-by"),
-    ("hosting", "hosted-by"),
-    ("ontdekt", "discovered"),
-    ("detected", "discovered"),
-    ("geb", "dpia"),
-    ("contactpersoon", "contact"),
-];
-
-/// Other words people use for a word of a closed vocabulary, English and Dutch.
-const VALUE_SYNONYMS: &[(&str, &str)] = &[
-    ("toestemming", "consent"),
-    ("overeenkomst", "contract"),
-    ("uitvoering-overeenkomst", "contract"),
-    ("wettelijke-verplichting", "legal-obligation"),
-    ("legal-requirement", "legal-obligation"),
-    ("gerechtvaardigd-belang", "legitimate-interest"),
-    ("gerechtvaardigde-belangen", "legitimate-interest"),
-    ("algemeen-belang", "public-task"),
-    ("publieke-taak", "public-task"),
-    ("publiekrechtelijke-taak", "public-task"),
-    ("public-interest", "public-task"),
-    ("vitaal-belang", "vital-interests"),
-    ("vitale-belangen", "vital-interests"),
-    ("verwerker", "processor"),
-    ("subprocessor", "processor"),
-    ("verwerkingsverantwoordelijke", "controller"),
-    ("independent-controller", "controller"),
-    (
-        "gezamenlijke-verwerkingsverantwoordelijke",
-        "joint-controller",
-    ),
-    ("versleuteling", "encryption"),
-    ("encrypted", "encryption"),
-    ("toegangsbeheer", "access-control"),
-    ("pseudonimisering", "pseudonymisation"),
-    ("pseudonymization", "pseudonymisation"),
-    ("publiek", "public"),
-    ("overheid", "public"),
-    ("prive", "private"),
-    ("hoog", "high"),
-    ("laag", "unlikely"),
-    ("low", "unlikely"),
-];
-
-/// The key `written` is a synonym of, among `keys`.
-fn synonym_in(written: &str, keys: &[&'static str]) -> Option<&'static str> {
-    synonym_among(written, keys, KEY_SYNONYMS)
-}
+use super::schema::{self, BlockSchema, Card, Required as Need};
 
 /// The word `written` stands for in `table`, among `words`.
 fn synonym_among(
@@ -297,8 +29,6 @@ fn synonym_among(
 
 /// The standard library's own statement: other names for a declaration, for "did you mean".
 const ALIASES: &str = "aliases";
-
-const ENCRYPTED_KEYS: Schema = &[("intact", One), ("backup", One), ("key-safe", One)];
 
 /// The result of lowering one file.
 #[derive(Debug, Default)]
@@ -377,7 +107,7 @@ impl Cx<'_> {
         };
         let kept = self.shape(
             &decl.body.stmts,
-            &schema_for(decl.kind),
+            schema::declaration(decl.kind),
             Some(&mut header),
             decl,
         );
@@ -401,7 +131,7 @@ impl Cx<'_> {
     fn shape<'s>(
         &mut self,
         stmts: &'s [Stmt],
-        schema: &Schema,
+        schema: &BlockSchema,
         mut header: Option<&mut Header>,
         decl: &ast::Decl,
     ) -> Vec<Cow<'s, Stmt>> {
@@ -424,16 +154,25 @@ impl Cx<'_> {
                 self.aliases(stmt, header);
                 continue;
             }
-            let Some((_, card)) = schema.iter().find(|(k, _)| *k == key) else {
+            let Some(spec) = schema.key(key) else {
                 // A misspelt key is one mistake: the key it was meant to be counts as written,
                 // so nothing also reports that key as missing.
                 if let Some(meant) = self.unknown_key(stmt, schema, header.is_some(), decl) {
                     // ... and the statement is read as that key, so what it says is not lost
                     // either (a `data` misspelt still gives the activity its data).
-                    let once = schema
-                        .iter()
-                        .any(|(k, card)| *k == meant && matches!(card, Required | One));
-                    if !(once && seen.contains(&meant)) {
+                    let once = schema.key(meant).is_some_and(|k| k.card == Card::Once);
+                    if once && seen.contains(&meant) {
+                        // Renaming would give `meant` twice: offered, not applied by `--fix`.
+                        if let Some(reported) = self.diagnostics.last_mut() {
+                            reported.fixes.push(Fix::unsafe_(
+                                format!("replace `{key}` with `{meant}` (then given twice)"),
+                                vec![Edit {
+                                    span: stmt.key.span,
+                                    text: meant.to_string(),
+                                }],
+                            ));
+                        }
+                    } else {
                         let mut renamed = stmt.clone();
                         renamed.key.text = meant.to_string();
                         if meant == "allow" {
@@ -454,7 +193,7 @@ impl Cx<'_> {
                 }
                 continue;
             };
-            if matches!(card, Required | One) && seen.contains(&key) {
+            if spec.card == Card::Once && seen.contains(&key) {
                 self.report(
                     Diagnostic::new(
                         "E006",
@@ -470,12 +209,13 @@ impl Cx<'_> {
             kept.push(Cow::Borrowed(stmt));
         }
         if header.as_ref().is_some_and(|h| !h.recovered) {
-            for (key, card) in schema.iter() {
+            for spec in schema.keys() {
+                let key = &spec.name;
                 // The language: a reusing activity "need not repeat those categories in its own
                 // `data`, and nothing is reported for that".
                 let reuses_data =
                     *key == "data" && decl.kind == Kind::Activity && seen.contains(&"reuses");
-                if matches!(card, Required | RequiredMany) && !seen.contains(key) && !reuses_data {
+                if spec.required == Need::Always && !seen.contains(key) && !reuses_data {
                     self.report(
                         Diagnostic::new(
                             "E007",
@@ -496,12 +236,12 @@ impl Cx<'_> {
     fn unknown_key(
         &mut self,
         stmt: &Stmt,
-        schema: &Schema,
+        schema: &BlockSchema,
         at_declaration: bool,
         decl: &ast::Decl,
     ) -> Option<&'static str> {
         let key = stmt.key.text.as_str();
-        let mut keys: Vec<&'static str> = schema.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&'static str> = schema.names().collect();
         if at_declaration {
             keys.push("allow");
         }
@@ -517,8 +257,10 @@ impl Cx<'_> {
                     "declarations cannot be nested: is a `}}` missing before this `{key}`?"
                 ))
                 .with_related(decl.name.span, "inside this declaration");
-        } else if let Some(near) =
-            synonym_in(key, &keys).or_else(|| suggest::closest(key, keys.iter().copied()))
+        } else if let Some(near) = schema
+            .synonym(key)
+            .map(|k| k.name)
+            .or_else(|| suggest::closest(key, keys.iter().copied()))
         {
             diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
             meant = Some(near);
@@ -530,7 +272,7 @@ impl Cx<'_> {
             .then(|| {
                 Kind::ALL
                     .into_iter()
-                    .find(|kind| schema_for(*kind).iter().any(|(k, _)| *k == key))
+                    .find(|kind| schema::declaration(*kind).key(key).is_some())
             })
             .flatten()
         {
@@ -1050,7 +792,7 @@ impl Cx<'_> {
     fn sub_block<'s>(
         &mut self,
         stmt: &'s Stmt,
-        schema: &Schema,
+        schema: &BlockSchema,
         decl: &ast::Decl,
     ) -> Vec<Cow<'s, Stmt>> {
         match &stmt.block {
@@ -1124,11 +866,11 @@ impl Cx<'_> {
             return rights;
         };
         rights.block = block.span;
-        for inner in self.shape(&block.stmts, &RIGHTS_KEYS, None, decl).iter() {
+        for inner in self.shape(&block.stmts, &schema::RIGHTS, None, decl).iter() {
             let key = inner.key.text.as_str();
             if let Some(right) = Right::from_keyword(key) {
                 if right == Right::Portability {
-                    for part in self.sub_block(inner, &PORTABILITY_KEYS, decl).iter() {
+                    for part in self.sub_block(inner, &schema::PORTABILITY, decl).iter() {
                         match part.key.text.as_str() {
                             "format" => rights.formats.extend(self.word_list(
                                 part,
@@ -1278,7 +1020,7 @@ impl Cx<'_> {
         {
             agreement.reference = self.string_value(stmt, value);
         }
-        for inner in self.sub_block(stmt, &AGREEMENT_KEYS, decl).iter() {
+        for inner in self.sub_block(stmt, &schema::AGREEMENT, decl).iter() {
             match inner.key.text.as_str() {
                 "signed" => agreement.signed = self.date(inner),
                 "expires" => {
@@ -1367,7 +1109,7 @@ impl Cx<'_> {
             );
         }
         let mut tia = None;
-        for inner in self.sub_block(stmt, &TRANSFER_KEYS, decl).iter() {
+        for inner in self.sub_block(stmt, &schema::TRANSFER, decl).iter() {
             if inner.key.text == "tia" {
                 tia = self.string(inner);
             }
@@ -1526,13 +1268,7 @@ impl Cx<'_> {
             BasisKind::WORDS,
             BasisKind::from_keyword,
         )?;
-        let schema: Schema = match kind {
-            BasisKind::Consent => CONSENT_KEYS,
-            BasisKind::LegalObligation | BasisKind::PublicTask => LAW_KEYS,
-            BasisKind::LegitimateInterest => INTEREST_KEYS,
-            BasisKind::Contract => CONTRACT_KEYS,
-            BasisKind::VitalInterests => &[],
-        };
+        let schema = schema::basis_block(kind);
         let mut basis = Basis {
             stmt: stmt.span,
             kind,
@@ -1553,20 +1289,15 @@ impl Cx<'_> {
         for inner in &block.stmts {
             let written = inner.key.text.as_str();
             basis.written.push(written.to_string());
-            let near = suggest::closest(written, schema.iter().map(|(k, _)| *k));
+            let near = suggest::closest(written, schema.names());
             if let Some(near) = near {
                 basis.written.push(near.to_string());
             }
             let mut key = written;
-            if !schema.iter().any(|(k, _)| *k == written) {
-                let belongs_to = [
-                    (CONSENT_KEYS, "consent"),
-                    (LAW_KEYS, "legal-obligation or public-task"),
-                    (INTEREST_KEYS, "legitimate-interest"),
-                    (CONTRACT_KEYS, "contract"),
-                ]
-                .into_iter()
-                .find(|(keys, _)| keys.iter().any(|(k, _)| *k == key));
+            if schema.key(written).is_none() {
+                let belongs_to = schema::basis_blocks()
+                    .into_iter()
+                    .find(|(keys, _)| keys.key(key).is_some());
                 let diagnostic = Diagnostic::new(
                     "E002",
                     inner.key.span,
@@ -1576,14 +1307,14 @@ impl Cx<'_> {
                     Some((_, other)) => {
                         diagnostic.with_help(format!("`{key}` belongs to a {other} basis"))
                     }
-                    None => match suggest::closest(key, schema.iter().map(|(k, _)| *k)) {
+                    None => match suggest::closest(key, schema.names()) {
                         Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                        None if schema.is_empty() => {
+                        None if schema.keys.is_empty() => {
                             diagnostic.with_help(format!("a `{kind}` basis takes no statements"))
                         }
                         None => diagnostic.with_help(format!(
                             "a `{kind}` basis takes: {}",
-                            list_words(&schema.iter().map(|(k, _)| *k).collect::<Vec<_>>())
+                            list_words(&schema.names().collect::<Vec<_>>())
                         )),
                     },
                 };
@@ -1734,7 +1465,7 @@ impl Cx<'_> {
         let mut basis = None;
         let mut compatible = None;
         let mut transfer = None;
-        for inner in self.sub_block(stmt, &RECIPIENT_KEYS, decl).iter() {
+        for inner in self.sub_block(stmt, &schema::RECIPIENT, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1762,7 +1493,7 @@ impl Cx<'_> {
         let activities = self.edge_targets(stmt, Kind::Activity);
         let mut data = None;
         let mut compatible = None;
-        for inner in self.sub_block(stmt, &REUSES_KEYS, decl).iter() {
+        for inner in self.sub_block(stmt, &schema::REUSES, decl).iter() {
             match inner.key.text.as_str() {
                 "data" => data
                     .get_or_insert_with(Vec::new)
@@ -1794,7 +1525,7 @@ impl Cx<'_> {
             );
         }
         let meant_before = self.meant.len();
-        let kept = self.sub_block(stmt, &COMPATIBLE_KEYS, decl);
+        let kept = self.sub_block(stmt, &schema::COMPATIBLE, decl);
         // A factor counts as addressed once written, even misspelt or with a bad value:
         // that mistake is already reported, and P002 would only repeat it.
         for meant in self.meant.split_off(meant_before) {
@@ -1827,7 +1558,10 @@ impl Cx<'_> {
                 "`automated-decision` takes a block, not values",
             ).with_help("write `automated-decision { effect significant; exception contract; safeguards human-intervention, express-view, contest }`"));
         }
-        for inner in self.sub_block(stmt, &DECISION_KEYS, decl).iter() {
+        for inner in self
+            .sub_block(stmt, &schema::AUTOMATED_DECISION, decl)
+            .iter()
+        {
             match inner.key.text.as_str() {
                 "effect" => {
                     decision.effect =
@@ -2108,7 +1842,7 @@ impl Cx<'_> {
                         "key-safe" => e.key_safe = true,
                         _ => {}
                     };
-                    for inner in self.sub_block(stmt, &ENCRYPTED_KEYS, &decl).iter() {
+                    for inner in self.sub_block(stmt, &schema::ENCRYPTED, &decl).iter() {
                         self.flag(inner);
                         mark(&inner.key.text, &mut encrypted);
                     }
@@ -2116,7 +1850,7 @@ impl Cx<'_> {
                     for value in stmt.values() {
                         match &value.kind {
                             ValueKind::Word(word)
-                                if ENCRYPTED_KEYS.iter().any(|(k, _)| k == word) =>
+                                if schema::ENCRYPTED.key(word).is_some() =>
                             {
                                 mark(word, &mut encrypted)
                             }
@@ -2199,20 +1933,6 @@ impl Cx<'_> {
             }
         }
         b
-    }
-}
-
-fn schema_for(kind: Kind) -> Schema {
-    match kind {
-        Kind::Controller => CONTROLLER_KEYS,
-        Kind::Party => PARTY_KEYS,
-        Kind::Activity => ACTIVITY_KEYS,
-        Kind::Data => DATA_KEYS,
-        Kind::Subjects => SUBJECTS_KEYS,
-        Kind::Purpose => PURPOSE_KEYS,
-        Kind::System => SYSTEM_KEYS,
-        Kind::Country => COUNTRY_KEYS,
-        Kind::Breach => BREACH_KEYS,
     }
 }
 

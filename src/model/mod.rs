@@ -4,6 +4,7 @@
 
 mod lower;
 mod resolve;
+pub mod schema;
 pub mod symbols;
 pub mod vocab;
 

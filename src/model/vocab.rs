@@ -240,3 +240,39 @@ vocabulary!(
     /// Dutch UAVG art. 42 grounds not to inform data subjects.
     BreachException { PublicInterest = "public-interest", OthersPrivacy = "others-privacy" }
 );
+
+/// Other words people use for a word of a closed vocabulary, English and Dutch.
+pub const VALUE_SYNONYMS: &[(&str, &str)] = &[
+    ("toestemming", "consent"),
+    ("overeenkomst", "contract"),
+    ("uitvoering-overeenkomst", "contract"),
+    ("wettelijke-verplichting", "legal-obligation"),
+    ("legal-requirement", "legal-obligation"),
+    ("gerechtvaardigd-belang", "legitimate-interest"),
+    ("gerechtvaardigde-belangen", "legitimate-interest"),
+    ("algemeen-belang", "public-task"),
+    ("publieke-taak", "public-task"),
+    ("publiekrechtelijke-taak", "public-task"),
+    ("public-interest", "public-task"),
+    ("vitaal-belang", "vital-interests"),
+    ("vitale-belangen", "vital-interests"),
+    ("verwerker", "processor"),
+    ("subprocessor", "processor"),
+    ("verwerkingsverantwoordelijke", "controller"),
+    ("independent-controller", "controller"),
+    (
+        "gezamenlijke-verwerkingsverantwoordelijke",
+        "joint-controller",
+    ),
+    ("versleuteling", "encryption"),
+    ("encrypted", "encryption"),
+    ("toegangsbeheer", "access-control"),
+    ("pseudonimisering", "pseudonymisation"),
+    ("pseudonymization", "pseudonymisation"),
+    ("publiek", "public"),
+    ("overheid", "public"),
+    ("prive", "private"),
+    ("hoog", "high"),
+    ("laag", "unlikely"),
+    ("low", "unlikely"),
+];
