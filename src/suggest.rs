@@ -216,7 +216,7 @@ pub fn value_edit(text: &str, offset: usize) -> Option<ValueEdit> {
     // A date and a time written apart: `2026-11-27 08:15`, the error at the `:`.
     let from = floor(offset.saturating_sub(13));
     let before = &text[from..offset];
-    if after.starts_with(':') && before.len() == 13 {
+    if after.starts_with(':') && before.len() == 13 && before.is_ascii() {
         let (date, hour) = (&before[..10], &before[11..]);
         let is_date = date.len() == 10
             && date.char_indices().all(|(i, c)| match i {

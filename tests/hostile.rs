@@ -328,3 +328,13 @@ fn a_broken_header_is_explained_past_a_long_run_of_blank_lines() {
     );
     assert_eq!(e001s(&text), [(10_003, 3)]);
 }
+
+#[test]
+fn a_value_fix_near_a_multibyte_character_does_not_slice_inside_it() {
+    // Found by the `parse` fuzz target: the date-and-time fix looked at the 13 bytes before a
+    // `:` and sliced them at fixed offsets, inside a byte-order mark.
+    let text = "activity orderss\u{feff}: un2@10\n  purpose p\n}\n";
+    assert_eq!(e001s(text).len(), 1);
+    let text = "activity a {\n  retention 2026-11-2\u{feff} 08:15\n}\n";
+    assert_eq!(e001s(text).len(), 1);
+}
