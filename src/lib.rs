@@ -12,6 +12,8 @@ pub mod diag;
 pub mod flow;
 pub mod fmt;
 pub mod init;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod model;
 pub mod registry;
 pub mod report;
