@@ -197,10 +197,10 @@ mod tests {
     #[test]
     fn incremental_changes_apply_in_the_negotiated_unit() {
         let mut text = "naam \"Bakkerij De Korenschoof 😀\" x".to_string();
-        // Replace `x` (UTF-16 column 33) with `y`.
+        // Replace `x` (UTF-16 column 34: the emoji counts two) with `y`.
         apply_change(
             &mut text,
-            Some(Range::new(Position::new(0, 33), Position::new(0, 34))),
+            Some(Range::new(Position::new(0, 34), Position::new(0, 35))),
             "y",
             Encoding::Utf16,
         );
