@@ -361,6 +361,8 @@ fn an_edit_to_a_party_updates_and_clears_findings_in_the_file_using_it() {
         client
             .diagnostics_until(&activities, |_, d| codes(d) == ["T002"])
             .await;
+        let controller = dir.uri("controller.lawful");
+        client.diagnostics_until(&controller, |_, _| true).await;
         client.open(&dir, "parties.lawful").await;
         // `country US` → `country NL`: the transfer finding in the other file goes away.
         client
@@ -383,6 +385,14 @@ fn an_edit_to_a_party_updates_and_clears_findings_in_the_file_using_it() {
             .diagnostics_until(&activities, |_, d| !d.is_empty())
             .await;
         assert_eq!(codes(&back), ["T002"]);
+        // The run after the first edit published `activities.lawful` (before the second
+        // edit's run began) but not the unchanged `controller.lawful`: it is sent once.
+        let sent = client
+            .history
+            .iter()
+            .filter(|(uri, _, _)| uri == &controller)
+            .count();
+        assert_eq!(sent, 1, "{:?}", client.history);
     });
 }
 

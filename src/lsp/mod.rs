@@ -94,8 +94,9 @@ struct State {
     workspaces: BTreeMap<PathBuf, Workspace>,
     /// Bumped by every change; each workspace remembers the last one that touched it.
     generation: u64,
-    /// What was published last, per workspace root, so files that vanish are cleared.
-    published: HashMap<PathBuf, HashSet<Uri>>,
+    /// What was published last, per workspace root and file: unchanged files are not sent
+    /// again, and files that vanish are cleared.
+    published: HashMap<PathBuf, HashMap<Uri, (Option<i32>, Vec<Diagnostic>)>>,
     worker_started: bool,
     watch_registered: bool,
 }
@@ -232,7 +233,7 @@ impl State {
                 }
             }
             // Workspaces that are gone keep their published URIs, cleared by the next run of
-            // any workspace (see `Server::publish`).
+            // any workspace (see `run_job`).
             drop(old);
             return;
         }
@@ -452,38 +453,69 @@ async fn run_job(state: &Arc<Mutex<State>>, client: &Client, job: Job) {
     if !lock(state).finish(&job, disk, Arc::clone(&snapshot)) {
         return;
     }
-    let (encoding, uris, stale_roots) = {
+    let (encoding, uris) = {
         let state = lock(state);
-        let stale: Vec<PathBuf> = state
+        (state.encoding, state.uris.clone())
+    };
+    let mut batches = diagnostics_by_file(&snapshot, encoding, &uris);
+    // Open buffers first: they are what the user is looking at.
+    batches.sort_by_key(|(_, _, version)| version.is_none());
+    // Only what changed is sent: a file whose findings and version are as last published
+    // is skipped, and a file that left the workspace is cleared.
+    let (cleared, changed) = {
+        let mut state = lock(state);
+        let gone: Vec<PathBuf> = state
             .published
             .keys()
             .filter(|root| !state.workspaces.contains_key(*root))
             .cloned()
             .collect();
-        (state.encoding, state.uris.clone(), stale)
-    };
-    let batches = diagnostics_by_file(&snapshot, encoding, &uris);
-    let previous = {
-        let mut state = lock(state);
         let mut cleared: Vec<Uri> = Vec::new();
-        for root in stale_roots {
-            cleared.extend(state.published.remove(&root).unwrap_or_default());
+        for root in gone {
+            cleared.extend(
+                state
+                    .published
+                    .remove(&root)
+                    .unwrap_or_default()
+                    .into_keys(),
+            );
         }
-        let now: HashSet<Uri> = batches.iter().map(|(uri, _, _)| uri.clone()).collect();
-        let before = state
-            .published
-            .insert(job.root.clone(), now.clone())
-            .unwrap_or_default();
-        cleared.extend(before.into_iter().filter(|uri| !now.contains(uri)));
-        cleared
+        let now: HashSet<&Uri> = batches.iter().map(|(uri, _, _)| uri).collect();
+        let published = state.published.entry(job.root.clone()).or_default();
+        let vanished: Vec<Uri> = published
+            .keys()
+            .filter(|uri| !now.contains(uri))
+            .cloned()
+            .collect();
+        for uri in &vanished {
+            published.remove(uri);
+        }
+        cleared.extend(vanished);
+        let changed: Vec<Batch> = batches
+            .into_iter()
+            .filter(|(uri, diagnostics, version)| {
+                published
+                    .get(uri)
+                    .is_none_or(|(v, d)| v != version || d != diagnostics)
+            })
+            .collect();
+        (cleared, changed)
     };
-    for uri in previous {
+    for uri in cleared {
         client.publish_diagnostics(uri, Vec::new(), None).await;
     }
-    for (uri, diagnostics, version) in batches {
-        // Never publish for a state a newer edit has replaced: the next run publishes it all.
-        if !lock(state).current(&job.root, job.generation) {
-            return;
+    for (uri, diagnostics, version) in changed {
+        // Never publish for a state a newer edit has replaced: the next run publishes it.
+        {
+            let mut state = lock(state);
+            if !state.current(&job.root, job.generation) {
+                return;
+            }
+            state
+                .published
+                .entry(job.root.clone())
+                .or_default()
+                .insert(uri.clone(), (version, diagnostics.clone()));
         }
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
