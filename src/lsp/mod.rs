@@ -96,10 +96,13 @@ struct State {
     generation: u64,
     /// What was published last, per workspace root and file: unchanged files are not sent
     /// again, and files that vanish are cleared.
-    published: HashMap<PathBuf, HashMap<Uri, (Option<i32>, Vec<Diagnostic>)>>,
+    published: HashMap<PathBuf, HashMap<Uri, Published>>,
     worker_started: bool,
     watch_registered: bool,
 }
+
+/// The version and diagnostics last sent for one file.
+type Published = (Option<i32>, Vec<Diagnostic>);
 
 struct Workspace {
     has_config: bool,
