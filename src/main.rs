@@ -99,6 +99,7 @@ enum Command {
     },
     /// Run the language server on standard input and output (for editors).
     #[cfg(feature = "lsp")]
+    #[command(version, display_name = "lawful")]
     Lsp,
     /// Rewrite `.lawful` files in the canonical layout, comments kept.
     Fmt {
