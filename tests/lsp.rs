@@ -776,3 +776,67 @@ fn files_created_on_disk_and_a_broken_lawful_toml_are_picked_up() {
         assert!(codes(&still).contains(&"T002"), "{still:?}");
     });
 }
+
+#[test]
+fn a_file_deleted_while_open_stays_checked_until_closed_then_its_uses_are_reported() {
+    run(async {
+        let dir = shop();
+        let mut client = Client::start().await;
+        client.initialize(&dir, &[]).await;
+        let parties = dir.uri("parties.lawful");
+        let activities = dir.uri("activities.lawful");
+        client.open(&dir, "parties.lawful").await;
+        client
+            .diagnostics_until(&parties, |v, _| v == &json!(1))
+            .await;
+        std::fs::remove_file(dir.0.join("parties.lawful")).unwrap();
+        client
+            .notify(
+                "workspace/didChangeWatchedFiles",
+                json!({"changes": [{"uri": parties, "type": 3}]}),
+            )
+            .await;
+        // Still open: the buffer stands in for the file, so `mailco` still resolves.
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": activities}, "position": {"line": 6, "character": 14}}),
+            )
+            .await;
+        assert!(
+            hover["result"]["contents"]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("role: processor"),
+            "{hover}"
+        );
+        // A change to a document that was never opened is ignored, not a crash.
+        client
+            .change(
+                &dir.uri("ghost.lawful"),
+                5,
+                json!([{"text": "party ghost {"}]),
+            )
+            .await;
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": parties}}),
+            )
+            .await;
+        client
+            .diagnostics_until(&parties, |_, d| d.is_empty())
+            .await;
+        let found = client
+            .diagnostics_until(&activities, |_, d| codes(d) != ["T002"] && !d.is_empty())
+            .await;
+        assert_eq!(codes(&found), ["E004"], "{found:?}");
+        assert!(
+            found[0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("no party named `mailco`"),
+            "{found:?}"
+        );
+    });
+}
