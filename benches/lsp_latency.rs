@@ -272,10 +272,8 @@ fn measure(n: usize, dir: &Path, iterations: usize) {
                 continue;
             }
             let params = &message["params"];
-            if params["uri"] == activities_uri {
-                if names(params, &mentioned) == expect_finding {
-                    other_at = Some(at);
-                }
+            if params["uri"] == activities_uri && names(params, &mentioned) == expect_finding {
+                other_at = Some(at);
             }
             if params["uri"] == parties_uri && params["version"] == version {
                 edited.push((at - sent).as_secs_f64() * 1000.0);
