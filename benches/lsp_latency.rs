@@ -237,8 +237,10 @@ fn measure(n: usize, dir: &Path, iterations: usize) {
         json!({"processId": null, "rootUri": uri(dir), "capabilities": {}}),
     );
     server.notify("initialized", json!({}));
+    eprintln!("waiting for the first diagnostics of {activities_uri}");
     server.wait_for(&activities_uri, |_| true);
     let first = started.elapsed();
+    eprintln!("first diagnostics after {first:?}; editing `{party}` in {parties_uri}");
     server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": parties_uri, "languageId": "lawful", "version": 1, "text": text}}),
