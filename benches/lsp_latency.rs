@@ -142,6 +142,9 @@ impl Server {
     fn wait_for(&mut self, uri: &str, done: impl Fn(&Value) -> bool) -> (Instant, Value) {
         loop {
             let (at, message) = self.recv();
+            if std::env::var_os("LSP_BENCH_DEBUG").is_some() {
+                eprintln!("{} {}", message["method"], message["params"]["uri"]);
+            }
             if message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == uri
                 && done(&message["params"])
@@ -272,6 +275,9 @@ fn measure(n: usize, dir: &Path, iterations: usize) {
                 continue;
             }
             let params = &message["params"];
+            if std::env::var_os("LSP_BENCH_DEBUG").is_some() {
+                eprintln!("iteration {i}: {} {}", params["uri"], params["version"]);
+            }
             if params["uri"] == parties_uri {
                 if params["version"] == version {
                     edited_at = Some(at);

@@ -46,6 +46,9 @@ pub fn run_stdio() -> std::io::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // A read of stdin still blocks a thread of the pool when the editor keeps the pipe open
+    // after `exit`: do not wait for it.
+    runtime.shutdown_background();
     Ok(())
 }
 
