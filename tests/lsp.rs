@@ -854,16 +854,34 @@ fn the_binary_exits_on_exit_with_stdin_still_open() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    for message in [
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-        json!({"jsonrpc": "2.0", "method": "exit"}),
-    ] {
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut send = |message: Value| {
         let body = message.to_string();
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    // Wait for the answer, as an editor does, before the rest.
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        if let Some(n) = line.trim_end().strip_prefix("Content-Length: ") {
+            length = n.parse().unwrap();
+        }
+        if line.trim_end().is_empty() {
+            break;
+        }
     }
-    stdin.flush().unwrap();
+    let mut body = vec![0; length];
+    std::io::Read::read_exact(&mut stdout, &mut body).unwrap();
+    let response: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(response["result"]["serverInfo"]["name"], "lawful");
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    send(json!({"jsonrpc": "2.0", "method": "exit"}));
     // A guard against a hang, not a timing assertion: stdin stays open throughout.
     let started = std::time::Instant::now();
     let status = loop {
@@ -877,17 +895,5 @@ fn the_binary_exits_on_exit_with_stdin_still_open() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status}");
-    let mut output = String::new();
-    use std::io::Read;
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut output)
-        .unwrap();
-    assert!(
-        output.contains("\"serverInfo\":{\"name\":\"lawful\""),
-        "{output}"
-    );
     drop(stdin);
 }
