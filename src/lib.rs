@@ -17,6 +17,8 @@ pub mod fmt;
 pub mod graph;
 pub mod ide;
 pub mod init;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod model;
 pub mod registry;
 pub mod report;

@@ -164,6 +164,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
         format: CatalogFormat,
     },
+    /// Run the language server on standard input and output (for editors).
+    #[cfg(feature = "lsp")]
+    #[command(version, display_name = "lawful")]
+    Lsp,
     /// Rewrite `.lawful` files in the canonical layout, comments kept.
     Fmt {
         /// Workspace directories or `.lawful` files (default: the workspace around the current directory).
@@ -325,6 +329,11 @@ fn main() -> ExitCode {
         Command::Explain { code, format } => explain(&code, format),
         Command::Rules { format } => rules(format),
         Command::Fmt { paths, check } => fmt(&paths, check),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => match lawful::lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => usage_error(&format!("cannot start the language server: {error}")),
+        },
     }
 }
 

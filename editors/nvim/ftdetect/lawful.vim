@@ -1,0 +1,2 @@
+" Lawful policy files.
+autocmd BufRead,BufNewFile *.lawful setfiletype lawful

@@ -1,0 +1,674 @@
+//! The editor features as plain functions over a [`Snapshot`], in byte offsets and spans.
+//! The protocol layer (`super`) only converts positions and types.
+
+use super::core::Snapshot;
+use super::symbols::{Hit, Symbol};
+use crate::fmt;
+use crate::model::Model;
+use crate::registry;
+use crate::source::{FileId, Origin, Span};
+use crate::syntax::{self, ast, lossless};
+
+/// The hover text (Markdown) and the span it is about.
+pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Span)> {
+    if let Some(hover) = hover_allow(snap, file, offset) {
+        return Some(hover);
+    }
+    if let Some(hit) = snap.index.at(file, offset) {
+        return Some((describe(snap, hit.kind, &hit.name)?, hit.span));
+    }
+    let parsed = parse(snap, file)?;
+    let stmt = stmt_at(&parsed.decls, offset)?;
+    let doc = key_doc(&stmt.key.text)?;
+    Some((format!("`{}`: {doc}", stmt.key.text), stmt.key.span))
+}
+
+fn hover_allow(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Span)> {
+    let within = |span: Span| {
+        span.file == file && span.start as usize <= offset && offset <= span.end as usize
+    };
+    let model = &snap.analysis.model;
+    let allow = headers(model)
+        .flat_map(|h| h.allows.iter())
+        .find(|a| within(a.stmt))?;
+    let text = &snap.sources.get(file).text;
+    // The code is the word after `allow`: only hovering on it (or on `allow`) shows the rule.
+    let stmt_text = text.get(allow.stmt.range())?;
+    let code_at = stmt_text.find(&allow.code)?;
+    let start = allow.stmt.start as usize + code_at;
+    let span = Span::new(file, start..start + allow.code.len());
+    if offset > span.end as usize {
+        return None;
+    }
+    let rule = registry::lookup(&allow.code)?;
+    Some((
+        format!(
+            "**{}** `{}` ({})\n\n{}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary,
+            rule.article
+        ),
+        span,
+    ))
+}
+
+fn headers(model: &Model) -> impl Iterator<Item = &crate::model::Header> {
+    model
+        .controller
+        .iter()
+        .map(|c| &c.header)
+        .chain(model.parties.iter().map(|p| &p.header))
+        .chain(model.activities.iter().map(|a| &a.header))
+        .chain(model.data.iter().map(|d| &d.header))
+        .chain(model.subjects.iter().map(|s| &s.header))
+        .chain(model.purposes.iter().map(|p| &p.header))
+        .chain(model.systems.iter().map(|s| &s.header))
+        .chain(model.countries.iter().map(|c| &c.header))
+        .chain(model.breaches.iter().map(|b| &b.header))
+}
+
+/// A declaration's summary: what the compiler knows of it, in a few lines.
+pub fn describe(snap: &Snapshot, kind: ast::Kind, name: &str) -> Option<String> {
+    let model = &snap.analysis.model;
+    let symbol = snap.index.declaration(kind, name)?;
+    let mut lines = vec![format!(
+        "{} `{}`{}",
+        kind.keyword(),
+        name,
+        symbol
+            .title
+            .as_ref()
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default()
+    )];
+    match kind {
+        ast::Kind::Party => {
+            let party = model.party(name)?;
+            if let Some(role) = party.role {
+                lines.push(format!("role: {}", role.keyword()));
+            }
+            if let Some(country) = &party.country {
+                lines.push(format!(
+                    "country: {} ({})",
+                    country.name,
+                    country_status(model, &country.name)
+                ));
+            }
+            if let Some(agreement) = &party.agreement {
+                let mut text = "agreement".to_string();
+                if let Some(signed) = agreement.signed {
+                    text.push_str(&format!(" signed {signed}"));
+                }
+                if !agreement.clauses.is_empty() {
+                    let clauses: Vec<_> = agreement
+                        .clauses
+                        .iter()
+                        .map(|c| c.value.keyword())
+                        .collect();
+                    text.push_str(&format!(", clauses: {}", clauses.join(", ")));
+                }
+                lines.push(text);
+            } else {
+                lines.push("no agreement".to_string());
+            }
+            if !party.certified.is_empty() {
+                let certified: Vec<_> = party.certified.iter().map(|c| c.value.as_str()).collect();
+                lines.push(format!("certified: {}", certified.join(", ")));
+            }
+        }
+        ast::Kind::Country => lines.push(country_status(model, name)),
+        ast::Kind::Controller => {
+            let controller = model.controller.as_ref()?;
+            if let Some(country) = &controller.country {
+                lines.push(format!(
+                    "country: {} ({})",
+                    country.name,
+                    country_status(model, &country.name)
+                ));
+            }
+        }
+        ast::Kind::Activity => {
+            let activity = model.activity(name)?;
+            if let Some(purpose) = &activity.purpose {
+                lines.push(format!("purpose: {}", purpose.name));
+            }
+            match &activity.basis {
+                Some(basis) => lines.push(format!("basis: {}", basis.kind.keyword())),
+                None => lines.push("no basis".to_string()),
+            }
+            let recipients: Vec<_> = activity
+                .recipients
+                .iter()
+                .map(|r| r.party.name.as_str())
+                .collect();
+            if !recipients.is_empty() {
+                lines.push(format!("recipients: {}", recipients.join(", ")));
+            }
+        }
+        ast::Kind::Data => {
+            let data = model.data_category(name)?;
+            let mut flags = Vec::new();
+            if let Some(special) = data.special {
+                flags.push(format!("special category ({}, Art. 9)", special.keyword()));
+            }
+            if data.criminal {
+                flags.push("criminal offence data (Art. 10)".to_string());
+            }
+            if data.national_id {
+                flags.push("national identification number (Art. 87)".to_string());
+            }
+            if data.financial {
+                flags.push("financial".to_string());
+            }
+            if flags.is_empty() {
+                flags.push("ordinary personal data".to_string());
+            }
+            lines.push(flags.join(" · "));
+        }
+        ast::Kind::Subjects => {
+            let subjects = model.subjects_category(name)?;
+            let mut flags = Vec::new();
+            if subjects.minors {
+                flags.push("minors");
+            }
+            if subjects.vulnerable {
+                flags.push("vulnerable");
+            }
+            if subjects.employees {
+                flags.push("employees");
+            }
+            if !flags.is_empty() {
+                lines.push(flags.join(" · "));
+            }
+        }
+        ast::Kind::Purpose => {
+            let purpose = model.purpose(name)?;
+            lines.push(format!("kind: {}", purpose.kind.keyword()));
+        }
+        ast::Kind::System => {
+            let system = model.system(name)?;
+            if let Some(host) = &system.hosted_by {
+                lines.push(format!("hosted by: {}", host.value.name));
+            }
+            if let Some(location) = &system.location {
+                lines.push(format!(
+                    "location: {} ({})",
+                    location.value.name,
+                    country_status(model, &location.value.name)
+                ));
+            }
+        }
+        ast::Kind::Breach => {}
+    }
+    if symbol.from_stdlib {
+        lines.push(format!(
+            "from the standard library (facts checked {})",
+            crate::stdlib::facts_checked()
+        ));
+    }
+    Some(lines.join("\n\n"))
+}
+
+/// "EEA", "adequacy decision since 2023-07-10", or "third country without adequacy".
+pub fn country_status(model: &Model, name: &str) -> String {
+    let Some(country) = model.country(name) else {
+        return "unknown country".to_string();
+    };
+    if country.eea {
+        return "EEA".to_string();
+    }
+    match &country.adequacy {
+        Some(adequacy) => {
+            let mut text = if adequacy.full {
+                "adequacy decision".to_string()
+            } else {
+                "partial adequacy".to_string()
+            };
+            if let Some(requires) = &adequacy.requires {
+                text.push_str(&format!(" ({requires})"));
+            }
+            if let Some(since) = adequacy.since {
+                text.push_str(&format!(" since {since}"));
+            }
+            text
+        }
+        None => "third country without adequacy decision".to_string(),
+    }
+}
+
+/// The documentation of a key: an interim table until the schema carries it.
+pub fn key_doc(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "role" => {
+            "what the party is to you: `processor` (acts on your instructions, Art. 28), `controller` or `joint-controller` (Art. 26)"
+        }
+        "country" => "where the party is established: a country code from the standard library",
+        "contact" => "how to reach them (Art. 13(1)(a))",
+        "dpo" => "the data protection officer's contact (Art. 37–39)",
+        "representative" => "the EU representative of a controller outside the EU (Art. 27)",
+        "certified" => "certifications the party holds (Art. 42), e.g. ISO 27001",
+        "agreement" => {
+            "the processing agreement (Art. 28(3)): `signed`, `expires`, `clauses`, `subprocessing`"
+        }
+        "subprocessors" => "the parties this processor engages in turn (Art. 28(2) and (4))",
+        "transfer" => {
+            "the transfer mechanism for a country without adequacy (Art. 44–49), with its transfer impact assessment (`tia`)"
+        }
+        "purpose" => "why the data is processed: a declared purpose (Art. 5(1)(b))",
+        "basis" => {
+            "the legal basis (Art. 6(1)): consent, contract, legal-obligation, vital-interest, public-task or legitimate-interest"
+        }
+        "exception" => "the Art. 9(2) ground for special categories of data",
+        "subjects" => "whose data: declared data-subject categories",
+        "data" => "which personal data: declared data categories",
+        "source" => "where the data comes from: `subject`, `public` or a party (Art. 14)",
+        "channel" => "how the data is collected, e.g. `web` (cookies: ePrivacy)",
+        "retention" => {
+            "how long the data is kept (Art. 5(1)(e)), e.g. `2 years after last-contact`"
+        }
+        "recipient" => "a party the data is disclosed to (Art. 13(1)(e))",
+        "reuses" => "data taken from another activity: further processing (Art. 6(4))",
+        "systems" => "the systems the data is stored in",
+        "measures" => "technical and organisational measures (Art. 32)",
+        "automated-decision" => "a decision based solely on automated processing (Art. 22)",
+        "profiling" => "the activity profiles people (Art. 4(4))",
+        "monitoring" => "systematic monitoring (Art. 35(3)(c))",
+        "large-scale" => "processing on a large scale (Art. 35, Art. 37)",
+        "dpia" => "the data protection impact assessment (Art. 35)",
+        "informed" => "where people are informed (Art. 13/14)",
+        "rights" => "how data subjects exercise their rights (Art. 12–22)",
+        "allow" => "suppresses one finding here, with the reason why: `allow CODE \"reason\"`",
+        "evidence" => "where consent is recorded (Art. 7(1))",
+        "signed" => "the date the agreement was signed",
+        "expires" => "the date the agreement ends",
+        "clauses" => "the Art. 28(3) clauses the agreement contains",
+        "discovered" => "when the breach was discovered: the 72 hours of Art. 33 start here",
+        "affects" => "the activities whose data the breach touched",
+        "hosted-by" => "the party hosting the system",
+        "location" => "the country where the system stores data",
+        "includes" => "other data categories this one includes",
+        "kind" => "the kind of purpose",
+        _ => return None,
+    })
+}
+
+fn parse(snap: &Snapshot, file: FileId) -> Option<syntax::Parsed> {
+    let source = snap.sources.get(file);
+    (source.origin != Origin::Config && source.problem.is_none())
+        .then(|| syntax::parse(file, &source.text))
+}
+
+/// The innermost statement whose key contains `offset`.
+fn stmt_at(decls: &[ast::Decl], offset: usize) -> Option<&ast::Stmt> {
+    fn walk(block: &ast::Block, offset: usize) -> Option<&ast::Stmt> {
+        let within = |span: Span| span.start as usize <= offset && offset <= span.end as usize;
+        block
+            .stmts
+            .iter()
+            .filter(|s| within(s.span))
+            .find_map(|stmt| {
+                stmt.block
+                    .as_ref()
+                    .and_then(|b| walk(b, offset))
+                    .or_else(|| within(stmt.key.span).then_some(stmt))
+            })
+    }
+    decls.iter().find_map(|d| walk(&d.body, offset))
+}
+
+/// Where the name at `offset` is declared.
+pub fn definition(snap: &Snapshot, file: FileId, offset: usize) -> Option<Span> {
+    let hit = snap.index.at(file, offset)?;
+    snap.index
+        .declaration(hit.kind, &hit.name)
+        .map(|d| d.name_span)
+}
+
+/// Every use of the name at `offset`, with its declaration first when asked for.
+pub fn references(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Span> {
+    let Some(hit) = snap.index.at(file, offset) else {
+        return Vec::new();
+    };
+    occurrences(snap, &hit, include_declaration)
+}
+
+fn occurrences(snap: &Snapshot, hit: &Hit, include_declaration: bool) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if include_declaration && let Some(decl) = snap.index.declaration(hit.kind, &hit.name) {
+        spans.push(decl.name_span);
+    }
+    spans.extend(snap.index.references(hit.kind, &hit.name).map(|r| r.span));
+    spans
+}
+
+/// The occurrences in the same file, the declaration marked as the write.
+pub fn highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<(Span, bool)> {
+    let Some(hit) = snap.index.at(file, offset) else {
+        return Vec::new();
+    };
+    let decl = snap
+        .index
+        .declaration(hit.kind, &hit.name)
+        .map(|d| d.name_span);
+    occurrences(snap, &hit, true)
+        .into_iter()
+        .filter(|s| s.file == file)
+        .map(|s| (s, Some(s) == decl))
+        .collect()
+}
+
+/// The span a rename would change, or why it cannot.
+pub fn prepare_rename(snap: &Snapshot, file: FileId, offset: usize) -> Result<Span, String> {
+    let hit = snap
+        .index
+        .at(file, offset)
+        .ok_or_else(|| "there is no declaration or reference here to rename".to_string())?;
+    match snap.index.declaration(hit.kind, &hit.name) {
+        Some(decl) if decl.from_stdlib => Err(format!(
+            "`{}` is declared in the standard library, which cannot be renamed",
+            hit.name
+        )),
+        Some(_) => Ok(hit.span),
+        None => Err(format!(
+            "`{}` is not declared anywhere, so there is nothing to rename",
+            hit.name
+        )),
+    }
+}
+
+/// The edits of a rename: every occurrence gets `new_name`.
+pub fn rename(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<Span>, String> {
+    prepare_rename(snap, file, offset)?;
+    if !is_name(new_name) {
+        return Err(format!(
+            "`{new_name}` is not a name: use letters, digits, `-` and `_`, starting with a letter"
+        ));
+    }
+    let Some(hit) = snap.index.at(file, offset) else {
+        return Ok(Vec::new());
+    };
+    if snap.index.declaration(hit.kind, new_name).is_some() {
+        return Err(format!(
+            "a {} named `{new_name}` already exists",
+            hit.kind.keyword()
+        ));
+    }
+    Ok(occurrences(snap, &hit, true))
+}
+
+fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic())
+        && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && lossless::Tokens::new(text).tokens.len() == 1
+}
+
+/// A declaration with the statements that open blocks nested inside it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Outline {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: Option<ast::Kind>,
+    pub span: Span,
+    pub selection: Span,
+    pub children: Vec<Outline>,
+}
+
+pub fn outline(snap: &Snapshot, file: FileId) -> Vec<Outline> {
+    let Some(parsed) = parse(snap, file) else {
+        return Vec::new();
+    };
+    fn blocks(block: &ast::Block) -> Vec<Outline> {
+        block
+            .stmts
+            .iter()
+            .filter_map(|stmt| {
+                let inner = stmt.block.as_ref()?;
+                let first = stmt.values().next().map(|v| match &v.kind {
+                    ast::ValueKind::Word(w) => w.clone(),
+                    other => other.describe(),
+                });
+                Some(Outline {
+                    name: stmt.key.text.clone(),
+                    detail: first,
+                    kind: None,
+                    span: stmt.span,
+                    selection: stmt.key.span,
+                    children: blocks(inner),
+                })
+            })
+            .collect()
+    }
+    parsed
+        .decls
+        .iter()
+        .map(|decl| Outline {
+            name: decl.name.text.clone(),
+            detail: decl.title.as_ref().map(|(t, _)| t.clone()),
+            kind: Some(decl.kind),
+            span: decl.span,
+            selection: decl.name.span,
+            children: blocks(&decl.body),
+        })
+        .collect()
+}
+
+/// Declarations whose name contains `query` (case-insensitive), user files first.
+pub fn workspace_symbols<'s>(snap: &'s Snapshot, query: &str) -> Vec<&'s Symbol> {
+    let query = query.to_lowercase();
+    let mut found: Vec<&Symbol> = snap
+        .index
+        .decls
+        .iter()
+        .filter(|d| d.name.to_lowercase().contains(&query))
+        .collect();
+    found.sort_by_key(|d| d.from_stdlib);
+    found
+}
+
+/// The classes of semantic tokens, in the order of the legend.
+pub const TOKEN_TYPES: [&str; 8] = [
+    "keyword",
+    "type",
+    "property",
+    "variable",
+    "enumMember",
+    "string",
+    "number",
+    "comment",
+];
+
+/// `(start, end, class)` for every token worth colouring, in order.
+pub fn semantic_tokens(snap: &Snapshot, file: FileId) -> Vec<(usize, usize, u32)> {
+    let source = snap.sources.get(file);
+    if source.origin == Origin::Config {
+        return Vec::new();
+    }
+    let text = &source.text;
+    let tokens = lossless::Tokens::new(text);
+    let parsed = syntax::parse(file, text);
+    let mut class_at: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+    fn keys(block: &ast::Block, class_at: &mut std::collections::HashMap<usize, u32>) {
+        for stmt in &block.stmts {
+            class_at.insert(stmt.key.span.start as usize, 2);
+            if let Some(inner) = &stmt.block {
+                keys(inner, class_at);
+            }
+        }
+    }
+    for decl in &parsed.decls {
+        class_at.insert(decl.span.start as usize, 0);
+        class_at.insert(decl.name.span.start as usize, 1);
+        keys(&decl.body, &mut class_at);
+    }
+    for r in snap.index.refs.iter().filter(|r| r.span.file == file) {
+        class_at.insert(r.span.start as usize, 3);
+    }
+    tokens
+        .tokens
+        .iter()
+        .filter_map(|t| {
+            let class = match t.kind {
+                lossless::TokenKind::Comment => 7,
+                lossless::TokenKind::Str => 5,
+                lossless::TokenKind::Number => 6,
+                lossless::TokenKind::Word => {
+                    class_at.get(&(t.start as usize)).copied().unwrap_or(4)
+                }
+                _ => return None,
+            };
+            Some((t.start as usize, t.end as usize, class))
+        })
+        .collect()
+}
+
+/// Blocks over several lines, and runs of comment lines.
+pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<(usize, usize, bool)> {
+    let Some(parsed) = parse(snap, file) else {
+        return Vec::new();
+    };
+    let mut ranges = Vec::new();
+    fn blocks(block: &ast::Block, ranges: &mut Vec<(usize, usize, bool)>) {
+        ranges.push((block.span.start as usize, block.span.end as usize, false));
+        for stmt in &block.stmts {
+            if let Some(inner) = &stmt.block {
+                blocks(inner, ranges);
+            }
+        }
+    }
+    for decl in &parsed.decls {
+        blocks(&decl.body, &mut ranges);
+    }
+    let text = &snap.sources.get(file).text;
+    let tokens = lossless::Tokens::new(text);
+    let mut run: Option<(usize, usize)> = None;
+    let mut newlines = 0;
+    for t in &tokens.tokens {
+        match t.kind {
+            lossless::TokenKind::Comment => {
+                run = Some(run.map_or((t.start as usize, t.end as usize), |(s, _)| {
+                    (s, t.end as usize)
+                }));
+                newlines = 0;
+            }
+            lossless::TokenKind::Newline => newlines += 1,
+            lossless::TokenKind::Space => {}
+            _ => {
+                if let Some(r) = run.take() {
+                    ranges.push((r.0, r.1, true));
+                }
+                newlines = 0;
+            }
+        }
+        if newlines > 1
+            && let Some(r) = run.take()
+        {
+            ranges.push((r.0, r.1, true));
+        }
+    }
+    if let Some(r) = run {
+        ranges.push((r.0, r.1, true));
+    }
+    ranges
+}
+
+/// `http(s)://` URLs inside strings: the byte range of the URL and its text.
+pub fn links(snap: &Snapshot, file: FileId) -> Vec<(usize, usize, String)> {
+    let text = &snap.sources.get(file).text;
+    let tokens = lossless::Tokens::new(text);
+    let mut found = Vec::new();
+    for t in tokens
+        .tokens
+        .iter()
+        .filter(|t| t.kind == lossless::TokenKind::Str)
+    {
+        let Some(string) = text.get(t.range()) else {
+            continue;
+        };
+        let mut from = 0;
+        while let Some(at) = ["https://", "http://"]
+            .iter()
+            .filter_map(|scheme| string[from..].find(scheme))
+            .min()
+        {
+            let start = from + at;
+            let len = string[start..]
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\\')
+                .unwrap_or(string.len() - start);
+            let url = string[start..start + len].trim_end_matches(['.', ',', ')', ';']);
+            let begin = t.start as usize + start;
+            found.push((begin, begin + url.len(), url.to_string()));
+            from = start + len.max(1);
+        }
+    }
+    found
+}
+
+/// The formatted text, or why the file cannot be formatted.
+pub fn format_document(snap: &Snapshot, file: FileId) -> Result<Option<String>, String> {
+    let source = snap.sources.get(file);
+    if source.origin != Origin::User {
+        return Ok(None);
+    }
+    match fmt::format(file, &source.text) {
+        Ok(formatted) if formatted == source.text => Ok(None),
+        Ok(formatted) => Ok(Some(formatted)),
+        Err(fmt::FmtError::Syntax(errors)) => Err(format!(
+            "the file has {} syntax error{}: fix {} to format it",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "it" } else { "them" }
+        )),
+        Err(fmt::FmtError::Bug(why)) => Err(format!(
+            "the formatter refused this file to keep it intact (a bug in lawful): {why}"
+        )),
+    }
+}
+
+/// Formats the declarations that overlap `range`: one edit replacing them with their
+/// formatted text (the formatter keeps declarations in order, comments with them).
+pub fn format_range(
+    snap: &Snapshot,
+    file: FileId,
+    range: std::ops::Range<usize>,
+) -> Result<Option<(std::ops::Range<usize>, String)>, String> {
+    let Some(formatted) = format_document(snap, file)? else {
+        return Ok(None);
+    };
+    let text = &snap.sources.get(file).text;
+    let before = syntax::parse(file, text).decls;
+    let after = syntax::parse(file, &formatted).decls;
+    if before.len() != after.len() {
+        return Ok(None);
+    }
+    let overlapping: Vec<usize> = before
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| (d.span.start as usize) <= range.end && range.start <= d.span.end as usize)
+        .map(|(i, _)| i)
+        .collect();
+    let (Some(&first), Some(&last)) = (overlapping.first(), overlapping.last()) else {
+        return Ok(None);
+    };
+    let old = before[first].span.start as usize..before[last].span.end as usize;
+    let new = after[first].span.start as usize..after[last].span.end as usize;
+    let Some(replacement) = formatted.get(new) else {
+        return Ok(None);
+    };
+    if text.get(old.clone()) == Some(replacement) {
+        return Ok(None);
+    }
+    Ok(Some((old, replacement.to_string())))
+}

@@ -1,0 +1,212 @@
+//! End to end: the real `lawful` binary under a real editor client, headless Neovim. It opens
+//! a multi-file workspace, waits for diagnostics, asks for hover, definition, references,
+//! rename and formatting, then edits a party in one file and sees the findings of another
+//! file change. Skipped, with a note, when `nvim` is not installed (`.ci/run` installs it).
+#![cfg(feature = "lsp")]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CONTROLLER: &str = "controller example \"Example B.V.\" {
+  country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\"
+  dpo \"dpo@example.nl\"
+  measures access-control, encryption, https, logging
+  rights {
+    access \"privacy@example.nl\"; rectification \"privacy@example.nl\"; erasure \"privacy@example.nl\"
+    restriction \"privacy@example.nl\"; objection \"privacy@example.nl\"
+    withdraw-consent \"privacy@example.nl\"; human-intervention \"privacy@example.nl\"
+    portability \"privacy@example.nl\" { format json, csv }
+    verify-identity \"reply from the e-mail address on file\"
+  }
+}
+";
+
+const PARTIES: &str = "party  mailco \"Mail Co Inc.\" {
+  role processor
+  country US
+  agreement {
+    signed 2025-01-01
+    clauses subject-matter, instructions, confidentiality, security, subprocessors,
+            assistance-rights, assistance-obligations, deletion, audits
+  }
+}
+";
+
+const ACTIVITIES: &str = "activity newsletter \"Newsletter\" {
+  purpose newsletter-mail
+  basis consent { evidence \"signup form log\"; notice \"https://example.nl/privacy\" }
+  subjects customers
+  data email
+  retention until-withdrawn
+  recipient mailco
+}
+
+purpose newsletter-mail \"Sending the newsletter\" { kind marketing }
+";
+
+/// The editor's side, in Lua that runs on Neovim 0.7 and later. Results go to a JSON file.
+const SCRIPT: &str = r#"
+local bin, root, out = BIN, ROOT, OUT
+local results = {}
+local function finish()
+  vim.fn.writefile({ vim.fn.json_encode(results) }, out)
+  vim.cmd('qall!')
+end
+local ok, err = pcall(function()
+  local client_id = vim.lsp.start_client({
+    name = 'lawful', cmd = { bin, 'lsp' }, root_dir = root,
+  })
+  results.client = client_id ~= nil
+  local function open(name)
+    vim.cmd('edit ' .. root .. '/' .. name)
+    local buf = vim.api.nvim_get_current_buf()
+    vim.lsp.buf_attach_client(buf, client_id)
+    return buf, vim.uri_from_bufnr(buf)
+  end
+  local function codes(buf)
+    local found = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      table.insert(found, d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or '?')
+    end
+    table.sort(found)
+    return found
+  end
+  local activities, activities_uri = open('activities.lawful')
+  results.waited = vim.wait(20000, function() return #vim.diagnostic.get(activities) > 0 end, 20)
+  results.before = codes(activities)
+
+  local pos = { textDocument = { uri = activities_uri }, position = { line = 6, character = 14 } }
+  local hover = vim.lsp.buf_request_sync(activities, 'textDocument/hover', pos, 10000)
+  for _, r in pairs(hover or {}) do
+    if r.result then results.hover = r.result.contents.value end
+  end
+  local definition = vim.lsp.buf_request_sync(activities, 'textDocument/definition', pos, 10000)
+  for _, r in pairs(definition or {}) do
+    if r.result then
+      local loc = r.result[1] or r.result
+      results.definition = { uri = loc.uri, line = loc.range.start.line }
+    end
+  end
+  local refs = vim.lsp.buf_request_sync(activities, 'textDocument/references',
+    { textDocument = pos.textDocument, position = pos.position, context = { includeDeclaration = true } }, 10000)
+  for _, r in pairs(refs or {}) do
+    if r.result then results.references = #r.result end
+  end
+  local rename = vim.lsp.buf_request_sync(activities, 'textDocument/rename',
+    { textDocument = pos.textDocument, position = pos.position, newName = 'mailer' }, 10000)
+  for _, r in pairs(rename or {}) do
+    if r.result then
+      local files = 0
+      for _ in pairs(r.result.changes) do files = files + 1 end
+      results.rename_files = files
+    end
+  end
+
+  local parties, parties_uri = open('parties.lawful')
+  local formatting = vim.lsp.buf_request_sync(parties, 'textDocument/formatting',
+    { textDocument = { uri = parties_uri }, options = { tabSize = 2, insertSpaces = true } }, 10000)
+  for _, r in pairs(formatting or {}) do
+    if r.result and r.result[1] then results.formatted = r.result[1].newText end
+  end
+
+  -- The edit: `country US` becomes `country NL` (line 3, columns 10..12).
+  vim.api.nvim_buf_set_text(parties, 2, 10, 2, 12, { 'NL' })
+  results.cleared = vim.wait(20000, function() return #vim.diagnostic.get(activities) == 0 end, 20)
+  results.after = codes(activities)
+end)
+results.error = ok and vim.NIL or tostring(err)
+finish()
+"#;
+
+fn lua_string(text: &str) -> String {
+    format!("{text:?}")
+}
+
+#[test]
+fn neovim_gets_diagnostics_navigation_and_cross_file_updates_from_the_real_binary() {
+    let Some(nvim) = find("nvim") else {
+        println!("note: `nvim` is not installed; the Neovim end-to-end test is skipped");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("lawful-lsp-nvim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = std::fs::canonicalize(dir).unwrap();
+    for (name, text) in [
+        ("lawful.toml", "[workspace]\ntoday = \"2026-11-22\"\n"),
+        ("controller.lawful", CONTROLLER),
+        ("parties.lawful", PARTIES),
+        ("activities.lawful", ACTIVITIES),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let out = dir.join("results.json");
+    let script = dir.join("test.lua");
+    let header = format!(
+        "BIN = {}\nROOT = {}\nOUT = {}\n",
+        lua_string(env!("CARGO_BIN_EXE_lawful")),
+        lua_string(&dir.display().to_string()),
+        lua_string(&out.display().to_string()),
+    );
+    std::fs::write(&script, header + SCRIPT).unwrap();
+    let mut child = Command::new(nvim)
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("XDG_STATE_HOME", &dir)
+        .env("XDG_CACHE_HOME", &dir)
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A guard against a hang, not a timing assertion.
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("Neovim did not finish within two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|_| {
+        let output = child.wait_with_output().unwrap();
+        panic!(
+            "Neovim wrote no results: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let results: Value = serde_json::from_str(&text).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(results["error"], Value::Null, "{results}");
+    assert_eq!(results["client"], true);
+    assert_eq!(results["waited"], true, "{results}");
+    assert_eq!(results["before"], serde_json::json!(["T002"]), "{results}");
+    let hover = results["hover"].as_str().unwrap_or_default();
+    assert!(hover.contains("role: processor"), "{results}");
+    assert!(hover.contains("country: US (partial adequacy"), "{results}");
+    let definition_uri = results["definition"]["uri"].as_str().unwrap_or_default();
+    assert!(definition_uri.ends_with("/parties.lawful"), "{results}");
+    assert_eq!(results["definition"]["line"], 0);
+    assert_eq!(results["references"], 2, "{results}");
+    assert_eq!(results["rename_files"], 2, "{results}");
+    let expected = lawful::fmt::format(lawful::source::FileId(0), PARTIES).unwrap();
+    assert_eq!(results["formatted"], expected, "{results}");
+    assert_eq!(results["cleared"], true, "{results}");
+    assert_eq!(results["after"], serde_json::json!([]), "{results}");
+}
+
+fn find(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| is_executable(path))
+    })
+}
+
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
