@@ -13,6 +13,7 @@ pub mod facts;
 pub mod flow;
 pub mod fmt;
 pub mod graph;
+pub mod incremental;
 pub mod init;
 pub mod model;
 pub mod registry;

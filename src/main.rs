@@ -452,7 +452,12 @@ fn check(
         .flat_map(|l| &l.analysis.diagnostics)
         .collect();
     let code = exit_code(&all, deny_warnings);
-    write_output(&text, output, code)
+    drop(all);
+    let written = write_output(&text, output, code);
+    // The process ends here: freeing the whole model (millions of small allocations on a large
+    // workspace) would only cost time, the operating system takes the memory back at once.
+    std::mem::forget(loaded);
+    written
 }
 
 /// Where a finding about a whole workspace is shown in CI: its `lawful.toml`, else its directory,

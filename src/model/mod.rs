@@ -7,6 +7,7 @@ mod resolve;
 pub mod vocab;
 
 pub use lower::lower_file;
+pub(crate) use lower::Lowered;
 pub use resolve::resolve;
 
 use crate::source::Span;
