@@ -74,15 +74,19 @@ pub fn unit(id: FileId, file: &SourceFile, keep_tree: bool) -> Option<Unit> {
     Some(unit)
 }
 
-/// How many threads parse and lower: `LAWFUL_THREADS` when it is a positive number, else
-/// the machine's cores. The output is the same for any number (each file is parsed alone and
-/// the units are put together in file order).
+/// How many threads parse and lower by default: the machine's cores. The output is the same
+/// for any number (each file is parsed alone and the units are put together in file order);
+/// the command line takes `LAWFUL_THREADS` over this ([`analyze_with`]).
 pub fn default_threads() -> usize {
-    std::env::var("LAWFUL_THREADS")
-        .ok()
-        .and_then(|n| n.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Whether each phase's wall time goes to standard error (the command line's `LAWFUL_TIMINGS=1`).
+static TIMINGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the phase timings of [`Timings`] on or off for the process.
+pub fn set_timings(on: bool) {
+    TIMINGS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// A parser thread's stack: deep enough for the nesting limit, like the main thread's.
@@ -90,7 +94,11 @@ const STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// The units of `files`, in their order, on up to `threads` threads. Files are cut into
 /// contiguous runs of about equal bytes, one per thread; the result does not depend on the cut.
-pub fn units(files: &[(FileId, &SourceFile)], threads: usize, keep_tree: bool) -> Vec<Option<Unit>> {
+pub fn units(
+    files: &[(FileId, &SourceFile)],
+    threads: usize,
+    keep_tree: bool,
+) -> Vec<Option<Unit>> {
     let total: usize = files.iter().map(|(_, f)| f.text.len() + 1).sum();
     let threads = threads.clamp(1, files.len().max(1));
     if threads == 1 || total < 64 * 1024 {
@@ -150,7 +158,10 @@ pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
 pub fn analyze_with(sources: &Sources, settings: &Settings, threads: usize) -> Analysis {
     let mut timer = Timings::start();
     let files: Vec<(FileId, &SourceFile)> = sources.iter().collect();
-    let user = files.iter().filter(|(_, f)| f.origin == Origin::User).count();
+    let user = files
+        .iter()
+        .filter(|(_, f)| f.origin == Origin::User)
+        .count();
     let mut diagnostics = Vec::new();
     let mut lowered = Vec::new();
     let mut lost_names = Vec::new();
@@ -160,7 +171,15 @@ pub fn analyze_with(sources: &Sources, settings: &Settings, threads: usize) -> A
         lowered.push(unit.lowered);
     }
     timer.phase("parse and lower");
-    workspace_stages(sources, settings, lowered, &lost_names, diagnostics, user, timer)
+    workspace_stages(
+        sources,
+        settings,
+        lowered,
+        &lost_names,
+        diagnostics,
+        user,
+        timer,
+    )
 }
 
 /// Everything after lowering, over the whole workspace: resolution, the data-flow graph, the
@@ -197,8 +216,8 @@ pub(crate) fn workspace_stages(
     }
 }
 
-/// `LAWFUL_TIMINGS=1`: each phase's wall time on standard error, for docs/performance.md.
-/// A diagnostic aid of the developers, off by default; it changes no output on stdout.
+/// Each phase's wall time on standard error when [`set_timings`] is on, for
+/// docs/performance.md: a developers' aid, off by default; it changes nothing on stdout.
 #[derive(Clone, Copy)]
 pub(crate) struct Timings {
     last: Option<std::time::Instant>,
@@ -206,7 +225,7 @@ pub(crate) struct Timings {
 
 impl Timings {
     pub(crate) fn start() -> Timings {
-        let on = std::env::var_os("LAWFUL_TIMINGS").is_some_and(|v| v == "1");
+        let on = TIMINGS.load(std::sync::atomic::Ordering::Relaxed);
         Timings {
             last: on.then(std::time::Instant::now),
         }

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lawful::diag::{self, Diagnostic};
 use lawful::registry::{self, Severity};
 use lawful::time::Date;
-use lawful::{Settings, analyze, report, stdlib, suggest, workspace};
+use lawful::{Settings, report, stdlib, suggest, workspace};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -311,7 +311,7 @@ fn load(input: &Input, output: &Output) -> Result<Vec<Loaded>, ExitCode> {
                 .unwrap_or_else(system_date),
             config: workspace.config.clone(),
         };
-        let mut analysis = analyze(&workspace.sources, &settings);
+        let mut analysis = lawful::analysis::analyze_with(&workspace.sources, &settings, threads());
         if !workspace.diagnostics.is_empty() {
             analysis
                 .diagnostics
@@ -640,7 +640,7 @@ fn exit_code(diagnostics: &[&Diagnostic], deny_warnings: bool) -> ExitCode {
 }
 
 fn init(dir: PathBuf) -> ExitCode {
-    match lawful::init::init(&dir) {
+    match write_new_files(&dir, &lawful::init::files()) {
         Ok(written) => {
             let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
             emit(&format!(
@@ -651,6 +651,50 @@ fn init(dir: PathBuf) -> ExitCode {
         }
         Err(message) => usage_error(&message),
     }
+}
+
+/// `LAWFUL_THREADS=N`: parse and lower on N threads (the output is the same for any N);
+/// else on every core. `LAWFUL_TIMINGS=1` also turns on the phase times on standard error.
+fn threads() -> usize {
+    lawful::analysis::set_timings(std::env::var_os("LAWFUL_TIMINGS").is_some_and(|v| v == "1"));
+    std::env::var("LAWFUL_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(lawful::analysis::default_threads)
+}
+
+/// Writes `files` (name, text) into `dir` (created if needed); refuses to overwrite any.
+/// Returns the paths written.
+fn write_new_files(dir: &Path, files: &[(&str, &str)]) -> Result<Vec<PathBuf>, String> {
+    let files: Vec<(PathBuf, &str)> = files
+        .iter()
+        .map(|(name, text)| (dir.join(name), *text))
+        .collect();
+    for (path, _) in &files {
+        // `symlink_metadata`: a dangling link counts as existing, it is never written through.
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(format!(
+                "`{}` already exists; nothing was written",
+                path.display()
+            ));
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|error| format!("cannot create `{}`: {error}", dir.display()))?;
+    let mut written = Vec::new();
+    for (path, text) in files {
+        // `create_new` is O_CREAT|O_EXCL: it fails on any existing entry, a link included,
+        // so a link planted between the check above and here is not followed either.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn explain(code: &str, format: ExplainFormat) -> ExitCode {

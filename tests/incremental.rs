@@ -291,9 +291,8 @@ fn output_is_the_same_on_any_number_of_threads() {
         }
         generated.insert(format!("f{f:02}.lawful"), text);
     }
-    let mut parties = String::from(
-        "controller acme \"Acme\" { country NL; contact \"p@acme.nl\" }\n",
-    );
+    let mut parties =
+        String::from("controller acme \"Acme\" { country NL; contact \"p@acme.nl\" }\n");
     for p in 0..9 {
         parties.push_str(&format!(
             "party p{p} {{ role processor; country {} }}\n",

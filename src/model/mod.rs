@@ -6,8 +6,8 @@ mod lower;
 mod resolve;
 pub mod vocab;
 
-pub use lower::lower_file;
 pub(crate) use lower::Lowered;
+pub use lower::lower_file;
 pub use resolve::resolve;
 
 use crate::source::Span;
