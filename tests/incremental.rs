@@ -211,7 +211,21 @@ proptest! {
             apply(edit, &original, &mut files, &mut workspace);
             let analysis = workspace.analysis();
             let incremental = render(&analysis.diagnostics, workspace.sources());
-            prop_assert_eq!(&incremental, &from_scratch(config_text.as_deref(), &files), "after {:?}", edit);
+            let fresh = from_scratch(config_text.as_deref(), &files);
+            let first_difference = incremental
+                .iter()
+                .zip(&fresh)
+                .position(|(a, b)| a != b)
+                .unwrap_or(incremental.len().min(fresh.len()));
+            prop_assert_eq!(
+                &incremental,
+                &fresh,
+                "after {:?}, first difference at {}: {:?} vs {:?}",
+                edit,
+                first_difference,
+                incremental.get(first_difference),
+                fresh.get(first_difference)
+            );
             prop_assert_eq!(analysis.files, files.len());
         }
     }

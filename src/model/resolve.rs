@@ -367,11 +367,10 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         if !cyclic {
             continue;
         }
-        let mut members: Vec<&DataCategory> = component
-            .iter()
-            .map(|node| &model.data[graph[*node]])
-            .collect();
-        members.sort_by_key(|category| category.header.name_span);
+        // Model order: files by path, then source order (not by file id).
+        let mut positions: Vec<usize> = component.iter().map(|node| graph[*node]).collect();
+        positions.sort_unstable();
+        let members: Vec<&DataCategory> = positions.iter().map(|&i| &model.data[i]).collect();
         let first = members[0];
         let names: Vec<String> = members
             .iter()
