@@ -49,6 +49,8 @@ fn median(mut times: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // `LAWFUL_TIMINGS=1`: each phase of every analysis on standard error.
+    lawful::analysis::set_timings(std::env::var_os("LAWFUL_TIMINGS").is_some_and(|v| v == "1"));
     let sizes: Vec<usize> = std::env::var("LAWFUL_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())

@@ -20,6 +20,7 @@ use crate::source::Span;
 use crate::syntax::ast::Kind;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Node {
@@ -48,8 +49,9 @@ pub enum EdgeKind {
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub kind: EdgeKind,
-    /// Data categories carried, composites expanded, sorted.
-    pub data: BTreeSet<String>,
+    /// Data categories carried, composites expanded, sorted. Shared: the edges out of one
+    /// activity (or system, or processor) carry one set, not a copy each.
+    pub data: Arc<BTreeSet<String>>,
 }
 
 #[derive(Debug)]
@@ -80,10 +82,15 @@ impl Flow {
         let mut subjects_nodes: BTreeMap<usize, NodeIndex> = BTreeMap::new();
 
         let holdings = compute_holdings(model);
+        // One shared copy of each activity's holdings for the edges out of it, made on first use.
+        let mut shared: Vec<Option<Arc<BTreeSet<String>>>> = vec![None; holdings.len()];
+        let mut held = |a: usize| -> Arc<BTreeSet<String>> {
+            Arc::clone(shared[a].get_or_insert_with(|| Arc::new(holdings[a].clone())))
+        };
 
         // Collection and reuse edges.
         for (b, activity) in model.activities.iter().enumerate() {
-            let own: BTreeSet<String> = own_data(model, activity);
+            let own = Arc::new(own_data(model, activity));
             for subjects in &activity.subjects {
                 if let Some(s) = model.position(Kind::Subjects, &subjects.name) {
                     let node = *subjects_nodes
@@ -94,7 +101,7 @@ impl Flow {
                         activity_nodes[b],
                         Edge {
                             kind: EdgeKind::Collection,
-                            data: own.clone(),
+                            data: Arc::clone(&own),
                         },
                     );
                 }
@@ -107,7 +114,7 @@ impl Flow {
                         activity_nodes[b],
                         Edge {
                             kind: EdgeKind::Reuse { stmt: reuse.stmt },
-                            data,
+                            data: Arc::new(data),
                         },
                     );
                 }
@@ -122,12 +129,14 @@ impl Flow {
         for (a, activity) in model.activities.iter().enumerate() {
             for recipient in &activity.recipients {
                 if let Some(p) = model.position(Kind::Party, &recipient.party.name) {
-                    let data: BTreeSet<String> = match &recipient.data {
-                        Some(refs) => model
-                            .expand_data(refs.iter().map(|r| r.name.as_str()))
-                            .into_iter()
-                            .collect(),
-                        None => holdings[a].clone(),
+                    let data: Arc<BTreeSet<String>> = match &recipient.data {
+                        Some(refs) => Arc::new(
+                            model
+                                .expand_data(refs.iter().map(|r| r.name.as_str()))
+                                .into_iter()
+                                .collect(),
+                        ),
+                        None => held(a),
                     };
                     direct_data[p].extend(data.iter().cloned());
                     direct_activities[p].insert(a);
@@ -150,7 +159,7 @@ impl Flow {
                         system_nodes[s],
                         Edge {
                             kind: EdgeKind::Storage,
-                            data: holdings[a].clone(),
+                            data: held(a),
                         },
                     );
                     system_data[s].extend(holdings[a].iter().cloned());
@@ -158,6 +167,7 @@ impl Flow {
                 }
             }
         }
+        drop(held);
         for (s, system) in model.systems.iter().enumerate() {
             if system_activities[s].is_empty() {
                 continue;
@@ -172,7 +182,7 @@ impl Flow {
                     party_nodes[p],
                     Edge {
                         kind: EdgeKind::Hosting { stmt: host.stmt },
-                        data: system_data[s].clone(),
+                        data: Arc::new(system_data[s].clone()),
                     },
                 );
             }
@@ -221,11 +231,15 @@ impl Flow {
             reaching[c] = set;
         }
         // Subprocessor edges, only out of parties that data reaches.
+        let mut component_data: Vec<Option<Arc<BTreeSet<String>>>> = vec![None; reaching.len()];
         for (p, party) in model.parties.iter().enumerate() {
             let from = &reaching[component_of[p]];
-            if from.activities.is_empty() {
+            if from.activities.is_empty() || party.subprocessors.is_empty() {
                 continue;
             }
+            let from_data = Arc::clone(
+                component_data[component_of[p]].get_or_insert_with(|| Arc::new(from.data.clone())),
+            );
             for statement in &party.subprocessors {
                 for sub in &statement.parties {
                     if let Some(q) = model.position(Kind::Party, &sub.name) {
@@ -236,7 +250,7 @@ impl Flow {
                                 kind: EdgeKind::Subprocessing {
                                     stmt: statement.stmt,
                                 },
-                                data: from.data.clone(),
+                                data: Arc::clone(&from_data),
                             },
                         );
                     }
