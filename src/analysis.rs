@@ -118,21 +118,24 @@ pub fn units(
         }
     }
     runs.push(&files[start..]);
+    // The last run is done on this thread: one thread (and one allocator arena) fewer.
+    let last = runs.pop().unwrap_or_default();
+    let work = |run: &[(FileId, &SourceFile)]| -> Vec<Option<Unit>> {
+        run.iter()
+            .map(|(id, file)| unit(*id, file, keep_tree))
+            .collect()
+    };
     std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .iter()
             .map(|run| {
-                let work = move || {
-                    run.iter()
-                        .map(|(id, file)| unit(*id, file, keep_tree))
-                        .collect::<Vec<_>>()
-                };
                 std::thread::Builder::new()
                     .stack_size(STACK_BYTES)
-                    .spawn_scoped(scope, work)
-                    .map_err(|_| work)
+                    .spawn_scoped(scope, move || work(run))
+                    .map_err(|_| *run)
             })
             .collect();
+        let mine = work(last);
         let mut all = Vec::with_capacity(files.len());
         for handle in handles {
             match handle {
@@ -143,9 +146,10 @@ pub fn units(
                     Err(payload) => std::panic::resume_unwind(payload),
                 },
                 // No thread to be had: the run is done here.
-                Err(work) => all.extend(work()),
+                Err(run) => all.extend(work(run)),
             }
         }
+        all.extend(mine);
         all
     })
 }
