@@ -167,7 +167,6 @@ impl Flow {
                 }
             }
         }
-        drop(held);
         for (s, system) in model.systems.iter().enumerate() {
             if system_activities[s].is_empty() {
                 continue;
