@@ -109,7 +109,7 @@ impl Incremental {
     pub fn set_today(&mut self, today: Option<Date>) {
         if self.today_override != today {
             self.today_override = today;
-            self.current = None;
+            self.retire();
         }
     }
 
@@ -147,7 +147,7 @@ impl Incremental {
             *unit = None;
         }
         self.stale.push(id);
-        self.current = None;
+        self.retire();
         id
     }
 
@@ -161,7 +161,7 @@ impl Incremental {
             *unit = None;
         }
         self.free.push(id);
-        self.current = None;
+        self.retire();
         true
     }
 
@@ -169,7 +169,7 @@ impl Incremental {
     /// analysis; TOML that does not parse is returned as an error and the defaults apply.
     /// Which directories hold sources is the caller's business (it decides which files to set).
     pub fn set_config(&mut self, text: Option<&str>) -> Result<(), ConfigError> {
-        self.current = None;
+        self.retire();
         self.config = Config::default();
         self.config_diagnostics.clear();
         self.sources.remove(CONFIG_SLOT);
@@ -264,6 +264,18 @@ impl Incremental {
         let analysis = Arc::new(analysis);
         self.current = Some(Arc::clone(&analysis));
         analysis
+    }
+
+    /// Forgets the current analysis. Freeing a large one takes milliseconds the editor is
+    /// waiting for, so when this was its last holder it is freed on a thread of its own.
+    fn retire(&mut self) {
+        if let Some(old) = self.current.take()
+            && let Some(old) = Arc::into_inner(old)
+        {
+            let freeing = std::thread::Builder::new().spawn(move || drop(old));
+            // No thread to be had: it is freed here (`spawn` gave the closure back by dropping it).
+            let _ = freeing;
+        }
     }
 
     /// Parses and lowers the files set since the last analysis, in parallel.
