@@ -25,6 +25,27 @@ pub fn resolve(
 
     let mut aliases = Aliases::default();
     let mut phrases = Vec::new();
+    // Sized once: a declaration list grown by doubling holds up to twice its size while it
+    // moves, and declarations are large.
+    let mut counts = [0usize; 9];
+    for decl in files.iter().flat_map(|lowered| &lowered.decls) {
+        counts[decl.header().kind as usize] += 1;
+    }
+    model.parties.reserve_exact(counts[Kind::Party as usize]);
+    model
+        .activities
+        .reserve_exact(counts[Kind::Activity as usize]);
+    model.data.reserve_exact(counts[Kind::Data as usize]);
+    model
+        .subjects
+        .reserve_exact(counts[Kind::Subjects as usize]);
+    model.purposes.reserve_exact(counts[Kind::Purpose as usize]);
+    model.systems.reserve_exact(counts[Kind::System as usize]);
+    model
+        .countries
+        .reserve_exact(counts[Kind::Country as usize]);
+    model.breaches.reserve_exact(counts[Kind::Breach as usize]);
+    refs.reserve_exact(files.iter().map(|lowered| lowered.refs.len()).sum());
     for lowered in files {
         refs.extend(lowered.refs);
         phrases.extend(lowered.phrases);
