@@ -664,6 +664,43 @@ fn threads() -> usize {
         .unwrap_or_else(lawful::analysis::default_threads)
 }
 
+/// `f` over `items` on up to `threads` threads (contiguous runs, one per thread), results in
+/// the order of `items`.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let per_thread = items.len().div_ceil(threads.max(1)).max(1);
+    if threads <= 1 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|run| {
+                // The parser's stack, as on the main thread (the nesting limit is pre-scanned).
+                std::thread::Builder::new()
+                    .stack_size(8 * 1024 * 1024)
+                    .spawn_scoped(scope, move || run.iter().map(f).collect::<Vec<R>>())
+                    .map_err(|_| run)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(results) => results,
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+                // No thread to be had: this run is done here.
+                Err(run) => run.iter().map(f).collect(),
+            })
+            .collect()
+    })
+}
+
 /// Writes `files` (name, text) into `dir` (created if needed); refuses to overwrite any.
 /// Returns the paths written.
 fn write_new_files(dir: &Path, files: &[(&str, &str)]) -> Result<Vec<PathBuf>, String> {
@@ -855,15 +892,24 @@ fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
         };
         let names = workspace.names_from(&cwd);
         let mut syntax_errors = Vec::new();
-        for (id, real) in workspace.files_to_process() {
+        let files: Vec<_> = workspace.files_to_process().collect();
+        // Every file is formatted alone: on all cores, then reported in path order.
+        let formatted = parallel_map(&files, threads(), |(id, _)| {
+            let file = workspace.sources.get(*id);
+            file.problem
+                .is_none()
+                .then(|| lawful::fmt::format(*id, &file.text))
+        });
+        for ((id, real), result) in files.into_iter().zip(formatted) {
             let file = workspace.sources.get(id);
             let shown = names.get(id.0 as usize).unwrap_or(&file.path);
-            if let Some(problem) = &file.problem {
+            let Some(result) = result else {
+                let problem = file.problem.as_deref().unwrap_or_default();
                 eprintln!("error: cannot format `{shown}`: {problem}");
                 failed = true;
                 continue;
-            }
-            match lawful::fmt::format(id, &file.text) {
+            };
+            match result {
                 Err(FmtError::Syntax(diagnostics)) => {
                     syntax_errors.extend(diagnostics);
                     failed = true;
