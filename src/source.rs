@@ -316,4 +316,39 @@ mod tests {
         assert_eq!(index.line_col(text, 1), LineCol { line: 1, column: 1 });
         assert_eq!(index.line_col(text, 99), LineCol { line: 1, column: 2 });
     }
+
+    /// Slots: replacing and removing a file moves no other id; an empty slot is skipped by
+    /// `iter` and reads as an empty file.
+    #[test]
+    fn file_ids_are_stable_slots() {
+        let mut sources = Sources::new();
+        let a = sources.add_text("a.lawful", Origin::User, "data a { }");
+        let b = sources.add_text("b.lawful", Origin::User, "data b { }");
+        let c = sources.add_text("c.lawful", Origin::User, "data c { }");
+        assert!(sources.remove(b).is_some());
+        assert!(sources.remove(b).is_none());
+        sources.set(
+            a,
+            "a.lawful",
+            Origin::User,
+            Contents::Bytes(b"data z { }".to_vec()),
+        );
+        let live: Vec<(FileId, &str)> = sources
+            .iter()
+            .map(|(id, f)| (id, f.text.as_str()))
+            .collect();
+        assert_eq!(live, vec![(a, "data z { }"), (c, "data c { }")]);
+        assert_eq!((sources.len(), sources.slots()), (2, 3));
+        assert_eq!(sources.get(b).text, "");
+        assert_eq!(sources.get(FileId(99)).path, "");
+        assert_eq!(sources.find("c.lawful"), Some(c));
+        sources.set(
+            b,
+            "b2.lawful",
+            Origin::User,
+            Contents::Unreadable("gone".into()),
+        );
+        assert_eq!(sources.get(b).problem.as_deref(), Some("gone"));
+        assert_eq!(sources.len(), 3);
+    }
 }
