@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::diag::{self, Diagnostic};
 use crate::flow::Flow;
 use crate::model::{self, Model};
-use crate::source::{Origin, Sources, Span};
+use crate::source::{FileId, Origin, SourceFile, Sources, Span};
 use crate::syntax;
 
 /// Everything one run of the checker learned.
@@ -23,59 +23,228 @@ pub struct Analysis {
 
 pub use crate::settings::Settings;
 
+/// What one file contributes before the workspace is put together: its tree, its lowered
+/// declarations and the diagnostics that depend on it alone (syntax, lowering, E011). A unit
+/// depends on nothing but the file's text, so it is cached per file (`crate::incremental`) and
+/// computed for many files in parallel.
+#[derive(Debug, Default)]
+pub struct Unit {
+    /// The syntax tree; empty unless asked for (the batch checker drops it after lowering).
+    pub tree: Vec<syntax::ast::Decl>,
+    pub(crate) lowered: model::Lowered,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Declarations lost to a syntax error in their header.
+    pub lost_names: Vec<String>,
+}
+
+/// Parses and lowers one file. `lawful.toml` has no unit (its problems come from the config).
+pub fn unit(id: FileId, file: &SourceFile, keep_tree: bool) -> Option<Unit> {
+    if file.origin == Origin::Config {
+        return None;
+    }
+    let mut unit = Unit::default();
+    if let Some(problem) = &file.problem {
+        unit.diagnostics.push(
+            Diagnostic::file(
+                "E011",
+                id,
+                format!("`{}` cannot be checked: {problem}", file.path),
+            )
+            .with_help(if problem.contains("UTF-8") {
+                "save the file as UTF-8; the other files are still checked"
+            } else if problem.contains("limit") {
+                "split the file into smaller ones; the other files are still checked"
+            } else {
+                "make the file readable or remove it; the other files are still checked"
+            }),
+        );
+        return Some(unit);
+    }
+    let parsed = syntax::parse(id, &file.text);
+    unit.diagnostics = parsed.diagnostics;
+    unit.lost_names = parsed.lost_names;
+    unit.lowered = model::lower_file(
+        &parsed.decls,
+        file.origin == Origin::Stdlib,
+        &mut unit.diagnostics,
+    );
+    if keep_tree {
+        unit.tree = parsed.decls;
+    }
+    Some(unit)
+}
+
+/// How many threads parse and lower by default: the machine's cores. The output is the same
+/// for any number (each file is parsed alone and the units are put together in file order);
+/// the command line takes `LAWFUL_THREADS` over this ([`analyze_with`]).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Whether each phase's wall time goes to standard error (the command line's `LAWFUL_TIMINGS=1`).
+static TIMINGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the phase timings of [`Timings`] on or off for the process.
+pub fn set_timings(on: bool) {
+    TIMINGS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A parser thread's stack: deep enough for the nesting limit, like the main thread's.
+const STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// The units of `files`, in their order, on up to `threads` threads. Files are cut into
+/// contiguous runs of about equal bytes, one per thread; the result does not depend on the cut.
+pub fn units(
+    files: &[(FileId, &SourceFile)],
+    threads: usize,
+    keep_tree: bool,
+) -> Vec<Option<Unit>> {
+    let total: usize = files.iter().map(|(_, f)| f.text.len() + 1).sum();
+    let threads = threads.clamp(1, files.len().max(1));
+    if threads == 1 || total < 64 * 1024 {
+        return files
+            .iter()
+            .map(|(id, file)| unit(*id, file, keep_tree))
+            .collect();
+    }
+    let mut runs: Vec<&[(FileId, &SourceFile)]> = Vec::with_capacity(threads);
+    let share = total.div_ceil(threads);
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (_, file)) in files.iter().enumerate() {
+        bytes += file.text.len() + 1;
+        if bytes >= share && runs.len() + 1 < threads {
+            runs.push(&files[start..=i]);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    runs.push(&files[start..]);
+    // The last run is done on this thread: one thread (and one allocator arena) fewer.
+    let last = runs.pop().unwrap_or_default();
+    let work = |run: &[(FileId, &SourceFile)]| -> Vec<Option<Unit>> {
+        run.iter()
+            .map(|(id, file)| unit(*id, file, keep_tree))
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|run| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, move || work(run))
+                    .map_err(|_| *run)
+            })
+            .collect();
+        let mine = work(last);
+        let mut all = Vec::with_capacity(files.len());
+        for handle in handles {
+            match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(units) => all.extend(units),
+                    // A panic in a parser thread is a bug; it is raised here as it would
+                    // have been on one thread.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+                // No thread to be had: the run is done here.
+                Err(run) => all.extend(work(run)),
+            }
+        }
+        all.extend(mine);
+        all
+    })
+}
+
 pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {
+    analyze_with(sources, settings, default_threads())
+}
+
+/// [`analyze`] on a given number of threads.
+pub fn analyze_with(sources: &Sources, settings: &Settings, threads: usize) -> Analysis {
+    let mut timer = Timings::start();
+    let files: Vec<(FileId, &SourceFile)> = sources.iter().collect();
+    let user = files
+        .iter()
+        .filter(|(_, f)| f.origin == Origin::User)
+        .count();
     let mut diagnostics = Vec::new();
     let mut lowered = Vec::new();
     let mut lost_names = Vec::new();
-    let mut files = 0;
-    for (id, file) in sources.iter() {
-        if file.origin == Origin::Config {
-            continue;
-        }
-        if file.origin == Origin::User {
-            files += 1;
-        }
-        if let Some(problem) = &file.problem {
-            diagnostics.push(
-                Diagnostic::file(
-                    "E011",
-                    id,
-                    format!("`{}` cannot be checked: {problem}", file.path),
-                )
-                .with_help(if problem.contains("UTF-8") {
-                    "save the file as UTF-8; the other files are still checked"
-                } else if problem.contains("limit") {
-                    "split the file into smaller ones; the other files are still checked"
-                } else {
-                    "make the file readable or remove it; the other files are still checked"
-                }),
-            );
-            continue;
-        }
-        let parsed = syntax::parse(id, &file.text);
-        diagnostics.extend(parsed.diagnostics);
-        lost_names.extend(parsed.lost_names);
-        lowered.push(model::lower_file(
-            &parsed.decls,
-            file.origin == Origin::Stdlib,
-            &mut diagnostics,
-        ));
+    for unit in units(&files, threads, false).into_iter().flatten() {
+        diagnostics.extend(unit.diagnostics);
+        lost_names.extend(unit.lost_names);
+        lowered.push(unit.lowered);
     }
-    let model = model::resolve(lowered, &lost_names, &mut diagnostics);
+    timer.phase("parse and lower");
+    workspace_stages(
+        sources,
+        settings,
+        lowered,
+        &lost_names,
+        diagnostics,
+        user,
+        timer,
+    )
+}
+
+/// Everything after lowering, over the whole workspace: resolution, the data-flow graph, the
+/// facts, the rules, then follow-on findings, allows, severities and the order. `lowered`
+/// holds the user's files in path order, then the stdlib's.
+pub(crate) fn workspace_stages(
+    sources: &Sources,
+    settings: &Settings,
+    lowered: Vec<model::Lowered>,
+    lost_names: &[String],
+    mut diagnostics: Vec<Diagnostic>,
+    files: usize,
+    mut timer: Timings,
+) -> Analysis {
+    let model = model::resolve(lowered, lost_names, &mut diagnostics);
+    timer.phase("resolve");
     let flow = Flow::build(&model);
+    timer.phase("flow");
     let facts = crate::facts::Facts::derive(&model, &flow, settings);
+    timer.phase("facts");
     crate::rules::run(&model, &flow, &facts, settings, &mut diagnostics);
+    timer.phase("rules");
     drop_follow_on_findings(&model, &mut diagnostics);
     apply_allows(&model, &mut diagnostics);
     apply_severities(&settings.config, &mut diagnostics);
     crate::fixes::attach(&mut diagnostics, &model, &facts, sources);
     diag::sort(&mut diagnostics, sources);
+    timer.phase("allow, severity, sort");
     Analysis {
         model,
         flow,
         facts,
         diagnostics,
         files,
+    }
+}
+
+/// Each phase's wall time on standard error when [`set_timings`] is on, for
+/// docs/performance.md: a developers' aid, off by default; it changes nothing on stdout.
+#[derive(Clone, Copy)]
+pub(crate) struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub(crate) fn start() -> Timings {
+        let on = TIMINGS.load(std::sync::atomic::Ordering::Relaxed);
+        Timings {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    pub(crate) fn phase(&mut self, name: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("lawful: {name}: {:.1} ms", (now - last).as_secs_f64() * 1e3);
+            }
+            self.last = Some(now);
+        }
     }
 }
 

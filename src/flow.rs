@@ -25,6 +25,7 @@ use crate::source::Span;
 use crate::syntax::ast::Kind;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Node {
@@ -53,8 +54,9 @@ pub enum EdgeKind {
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub kind: EdgeKind,
-    /// Data categories carried, composites expanded, sorted.
-    pub data: BTreeSet<String>,
+    /// Data categories carried, composites expanded, sorted. Shared: the edges out of one
+    /// activity (or system, or processor) carry one set, not a copy each.
+    pub data: Arc<BTreeSet<String>>,
 }
 
 #[derive(Debug)]
@@ -169,10 +171,15 @@ impl Flow {
             purposes: upstream_purposes,
             order,
         } = compute_holdings(model, &reuse_edges);
+        // One shared copy of each activity's holdings for the edges out of it, made on first use.
+        let mut shared: Vec<Option<Arc<BTreeSet<String>>>> = vec![None; holdings.len()];
+        let mut held = |a: usize| -> Arc<BTreeSet<String>> {
+            Arc::clone(shared[a].get_or_insert_with(|| Arc::new(holdings[a].clone())))
+        };
 
         // Collection and reuse edges.
         for (b, activity) in model.activities.iter().enumerate() {
-            let own: BTreeSet<String> = own_data(model, activity);
+            let own = Arc::new(own_data(model, activity));
             for subjects in &activity.subjects {
                 if let Some(s) = model.position(Kind::Subjects, &subjects.name) {
                     let node = *subjects_nodes
@@ -183,7 +190,7 @@ impl Flow {
                         activity_nodes[b],
                         Edge {
                             kind: EdgeKind::Collection,
-                            data: own.clone(),
+                            data: Arc::clone(&own),
                         },
                     );
                 }
@@ -196,7 +203,7 @@ impl Flow {
                         activity_nodes[b],
                         Edge {
                             kind: EdgeKind::Reuse { stmt: reuse.stmt },
-                            data,
+                            data: Arc::new(data),
                         },
                     );
                 }
@@ -211,12 +218,14 @@ impl Flow {
         for (a, activity) in model.activities.iter().enumerate() {
             for recipient in &activity.recipients {
                 if let Some(p) = model.position(Kind::Party, &recipient.party.name) {
-                    let data: BTreeSet<String> = match &recipient.data {
-                        Some(refs) => model
-                            .expand_data(refs.iter().map(|r| r.name.as_str()))
-                            .into_iter()
-                            .collect(),
-                        None => holdings[a].clone(),
+                    let data: Arc<BTreeSet<String>> = match &recipient.data {
+                        Some(refs) => Arc::new(
+                            model
+                                .expand_data(refs.iter().map(|r| r.name.as_str()))
+                                .into_iter()
+                                .collect(),
+                        ),
+                        None => held(a),
                     };
                     direct_data[p].extend(data.iter().cloned());
                     direct_activities[p].insert(a);
@@ -239,7 +248,7 @@ impl Flow {
                         system_nodes[s],
                         Edge {
                             kind: EdgeKind::Storage,
-                            data: holdings[a].clone(),
+                            data: held(a),
                         },
                     );
                     system_data[s].extend(holdings[a].iter().cloned());
@@ -261,7 +270,7 @@ impl Flow {
                     party_nodes[p],
                     Edge {
                         kind: EdgeKind::Hosting { stmt: host.stmt },
-                        data: system_data[s].clone(),
+                        data: Arc::new(system_data[s].clone()),
                     },
                 );
             }
@@ -310,11 +319,15 @@ impl Flow {
             reaching[c] = set;
         }
         // Subprocessor edges, only out of parties that data reaches.
+        let mut component_data: Vec<Option<Arc<BTreeSet<String>>>> = vec![None; reaching.len()];
         for (p, party) in model.parties.iter().enumerate() {
             let from = &reaching[component_of[p]];
-            if from.activities.is_empty() {
+            if from.activities.is_empty() || party.subprocessors.is_empty() {
                 continue;
             }
+            let from_data = Arc::clone(
+                component_data[component_of[p]].get_or_insert_with(|| Arc::new(from.data.clone())),
+            );
             for statement in &party.subprocessors {
                 for sub in &statement.parties {
                     if let Some(q) = model.position(Kind::Party, &sub.name) {
@@ -325,7 +338,7 @@ impl Flow {
                                 kind: EdgeKind::Subprocessing {
                                     stmt: statement.stmt,
                                 },
-                                data: from.data.clone(),
+                                data: Arc::clone(&from_data),
                             },
                         );
                     }

@@ -16,6 +16,7 @@ pub mod flow;
 pub mod fmt;
 pub mod graph;
 pub mod ide;
+pub mod incremental;
 pub mod init;
 #[cfg(feature = "lsp")]
 pub mod lsp;

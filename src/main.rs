@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lawful::diag::{self, Diagnostic};
 use lawful::registry::{self, Severity};
 use lawful::time::Date;
-use lawful::{Settings, analyze, report, stdlib, suggest, workspace};
+use lawful::{Settings, report, stdlib, suggest, workspace};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -434,7 +434,7 @@ fn load(input: &Input, output: &Output) -> Result<Vec<Loaded>, ExitCode> {
                 .unwrap_or_else(system_date),
             config: workspace.config.clone(),
         };
-        let mut analysis = analyze(&workspace.sources, &settings);
+        let mut analysis = lawful::analysis::analyze_with(&workspace.sources, &settings, threads());
         if !workspace.diagnostics.is_empty() {
             analysis
                 .diagnostics
@@ -612,7 +612,12 @@ fn check(
         .flat_map(|l| &l.analysis.diagnostics)
         .collect();
     let code = exit_code(&all, deny_warnings);
-    write_output(&text, output, code)
+    drop(all);
+    let written = write_output(&text, output, code);
+    // The process ends here: freeing the whole model (millions of small allocations on a large
+    // workspace) would only cost time, the operating system takes the memory back at once.
+    std::mem::forget(loaded);
+    written
 }
 
 /// How many times `check --fix` re-checks and fixes again at most.
@@ -1001,7 +1006,7 @@ fn exit_code(diagnostics: &[&Diagnostic], deny_warnings: bool) -> ExitCode {
 }
 
 fn init(dir: PathBuf) -> ExitCode {
-    match lawful::init::init(&dir) {
+    match write_new_files(&dir, &lawful::init::files()) {
         Ok(written) => {
             let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
             emit(&format!(
@@ -1012,6 +1017,87 @@ fn init(dir: PathBuf) -> ExitCode {
         }
         Err(message) => usage_error(&message),
     }
+}
+
+/// `LAWFUL_THREADS=N`: parse and lower on N threads (the output is the same for any N);
+/// else on every core. `LAWFUL_TIMINGS=1` also turns on the phase times on standard error.
+fn threads() -> usize {
+    lawful::analysis::set_timings(std::env::var_os("LAWFUL_TIMINGS").is_some_and(|v| v == "1"));
+    std::env::var("LAWFUL_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(lawful::analysis::default_threads)
+}
+
+/// `f` over `items` on up to `threads` threads (contiguous runs, one per thread), results in
+/// the order of `items`.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let per_thread = items.len().div_ceil(threads.max(1)).max(1);
+    if threads <= 1 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|run| {
+                // The parser's stack, as on the main thread (the nesting limit is pre-scanned).
+                std::thread::Builder::new()
+                    .stack_size(8 * 1024 * 1024)
+                    .spawn_scoped(scope, move || run.iter().map(f).collect::<Vec<R>>())
+                    .map_err(|_| run)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(results) => results,
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+                // No thread to be had: this run is done here.
+                Err(run) => run.iter().map(f).collect(),
+            })
+            .collect()
+    })
+}
+
+/// Writes `files` (name, text) into `dir` (created if needed); refuses to overwrite any.
+/// Returns the paths written.
+fn write_new_files(dir: &Path, files: &[(&str, &str)]) -> Result<Vec<PathBuf>, String> {
+    let files: Vec<(PathBuf, &str)> = files
+        .iter()
+        .map(|(name, text)| (dir.join(name), *text))
+        .collect();
+    for (path, _) in &files {
+        // `symlink_metadata`: a dangling link counts as existing, it is never written through.
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(format!(
+                "`{}` already exists; nothing was written",
+                path.display()
+            ));
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|error| format!("cannot create `{}`: {error}", dir.display()))?;
+    let mut written = Vec::new();
+    for (path, text) in files {
+        // `create_new` is O_CREAT|O_EXCL: it fails on any existing entry, a link included,
+        // so a link planted between the check above and here is not followed either.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn explain(code: &str, format: ExplainFormat) -> ExitCode {
@@ -1172,15 +1258,24 @@ fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
         };
         let names = workspace.names_from(&cwd);
         let mut syntax_errors = Vec::new();
-        for (id, real) in workspace.files_to_process() {
+        let files: Vec<_> = workspace.files_to_process().collect();
+        // Every file is formatted alone: on all cores, then reported in path order.
+        let formatted = parallel_map(&files, threads(), |(id, _)| {
+            let file = workspace.sources.get(*id);
+            file.problem
+                .is_none()
+                .then(|| lawful::fmt::format(*id, &file.text))
+        });
+        for ((id, real), result) in files.into_iter().zip(formatted) {
             let file = workspace.sources.get(id);
             let shown = names.get(id.0 as usize).unwrap_or(&file.path);
-            if let Some(problem) = &file.problem {
+            let Some(result) = result else {
+                let problem = file.problem.as_deref().unwrap_or_default();
                 eprintln!("error: cannot format `{shown}`: {problem}");
                 failed = true;
                 continue;
-            }
-            match lawful::fmt::format(id, &file.text) {
+            };
+            match result {
                 Err(FmtError::Syntax(diagnostics)) => {
                     syntax_errors.extend(diagnostics);
                     failed = true;

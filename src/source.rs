@@ -70,9 +70,14 @@ pub struct SourceFile {
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The set of files one analysis reads: the user's files in path order, then the stdlib.
+///
+/// A [`FileId`] is a slot: [`Sources::set`] replaces a file's text in place and
+/// [`Sources::remove`] empties its slot, so the other files keep their ids (the incremental
+/// analysis of `crate::incremental` relies on it). A removed slot is skipped by [`Sources::iter`].
 #[derive(Debug, Default)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<Option<SourceFile>>,
+    live: usize,
 }
 
 impl Sources {
@@ -82,6 +87,78 @@ impl Sources {
 
     /// Adds a file; bytes that are not UTF-8 are kept as a problem for E011.
     pub fn add(&mut self, path: impl Into<String>, origin: Origin, contents: Contents) -> FileId {
+        let id = FileId(clamp_u32(self.files.len()));
+        self.set(id, path, origin, contents);
+        id
+    }
+
+    /// Puts a file in slot `id` (an existing slot, or the next free one), replacing what was there.
+    pub fn set(&mut self, id: FileId, path: impl Into<String>, origin: Origin, contents: Contents) {
+        let file = SourceFile::new(path.into(), origin, contents);
+        let index = id.0 as usize;
+        if self.files.len() <= index {
+            self.files.resize_with(index + 1, || None);
+        }
+        if self.files[index].is_none() {
+            self.live += 1;
+        }
+        self.files[index] = Some(file);
+    }
+
+    /// Empties slot `id`; the other files keep their ids.
+    pub fn remove(&mut self, id: FileId) -> Option<SourceFile> {
+        let file = self.files.get_mut(id.0 as usize)?.take();
+        if file.is_some() {
+            self.live -= 1;
+        }
+        file
+    }
+
+    pub fn add_text(&mut self, path: impl Into<String>, origin: Origin, text: &str) -> FileId {
+        self.add(path, origin, Contents::Bytes(text.as_bytes().to_vec()))
+    }
+
+    /// The file in slot `id`; an empty file for a removed or unknown slot (never a panic).
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        static VACANT: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
+        match self.files.get(id.0 as usize) {
+            Some(Some(file)) => file,
+            _ => VACANT.get_or_init(|| {
+                SourceFile::new(String::new(), Origin::User, Contents::Bytes(Vec::new()))
+            }),
+        }
+    }
+
+    /// The files present, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((FileId(clamp_u32(i)), f.as_ref()?)))
+    }
+
+    /// How many files are present.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// One past the highest slot: arrays indexed by [`FileId`] have this length.
+    pub fn slots(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Finds a file by its workspace-relative path.
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+    }
+}
+
+impl SourceFile {
+    fn new(path: String, origin: Origin, contents: Contents) -> SourceFile {
         let (text, problem) = match contents {
             Contents::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => (
                 String::new(),
@@ -105,44 +182,14 @@ impl Sources {
             },
             Contents::Unreadable(reason) => (String::new(), Some(reason)),
         };
-        let id = FileId(clamp_u32(self.files.len()));
         let lines = LineIndex::new(&text);
-        self.files.push(SourceFile {
-            path: path.into(),
+        SourceFile {
+            path,
             origin,
             text,
             problem,
             lines,
-        });
-        id
-    }
-
-    pub fn add_text(&mut self, path: impl Into<String>, origin: Origin, text: &str) -> FileId {
-        self.add(path, origin, Contents::Bytes(text.as_bytes().to_vec()))
-    }
-
-    pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(clamp_u32(i)), f))
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// Finds a file by its workspace-relative path.
-    pub fn find(&self, path: &str) -> Option<FileId> {
-        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+        }
     }
 }
 
@@ -373,5 +420,40 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.line_col(text, 1), LineCol { line: 1, column: 1 });
         assert_eq!(index.line_col(text, 99), LineCol { line: 1, column: 2 });
+    }
+
+    /// Slots: replacing and removing a file moves no other id; an empty slot is skipped by
+    /// `iter` and reads as an empty file.
+    #[test]
+    fn file_ids_are_stable_slots() {
+        let mut sources = Sources::new();
+        let a = sources.add_text("a.lawful", Origin::User, "data a { }");
+        let b = sources.add_text("b.lawful", Origin::User, "data b { }");
+        let c = sources.add_text("c.lawful", Origin::User, "data c { }");
+        assert!(sources.remove(b).is_some());
+        assert!(sources.remove(b).is_none());
+        sources.set(
+            a,
+            "a.lawful",
+            Origin::User,
+            Contents::Bytes(b"data z { }".to_vec()),
+        );
+        let live: Vec<(FileId, &str)> = sources
+            .iter()
+            .map(|(id, f)| (id, f.text.as_str()))
+            .collect();
+        assert_eq!(live, vec![(a, "data z { }"), (c, "data c { }")]);
+        assert_eq!((sources.len(), sources.slots()), (2, 3));
+        assert_eq!(sources.get(b).text, "");
+        assert_eq!(sources.get(FileId(99)).path, "");
+        assert_eq!(sources.find("c.lawful"), Some(c));
+        sources.set(
+            b,
+            "b2.lawful",
+            Origin::User,
+            Contents::Unreadable("gone".into()),
+        );
+        assert_eq!(sources.get(b).problem.as_deref(), Some("gone"));
+        assert_eq!(sources.len(), 3);
     }
 }

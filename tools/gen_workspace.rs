@@ -189,7 +189,7 @@ fn activity(a: usize, parties: usize, systems: usize, rng: &mut Lcg) -> String {
     text
 }
 
-fn generate(n: usize, dir: &Path) -> std::io::Result<usize> {
+pub fn generate(n: usize, dir: &Path) -> std::io::Result<usize> {
     fs::create_dir_all(dir)?;
     fs::write(
         dir.join("lawful.toml"),

@@ -25,7 +25,7 @@ pub fn render_named(
     color: bool,
 ) -> String {
     let config = term::Config::default();
-    let mut shown: Vec<Option<String>> = (0..sources.len()).map(|_| None).collect();
+    let mut shown: Vec<Option<String>> = (0..sources.slots()).map(|_| None).collect();
     for diagnostic in diagnostics {
         let files = diagnostic
             .primary

@@ -31,7 +31,7 @@ fn synonym_among(
 const ALIASES: &str = "aliases";
 
 /// The result of lowering one file.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Lowered {
     pub decls: Vec<Decl>,
     /// Every reference, with the kind its key expects, to be resolved across the workspace.
@@ -43,7 +43,7 @@ pub struct Lowered {
 /// A name written as several words where one reference is expected: resolution decides
 /// whether it is a name the stdlib knows (`United Kingdom` → `GB`, one E004) or a value too
 /// many (one E003, the first word kept as the reference).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Phrase {
     pub kind: Kind,
     /// The words joined by single spaces, spanning all of them.

@@ -8,6 +8,7 @@ pub mod schema;
 pub mod symbols;
 pub mod vocab;
 
+pub(crate) use lower::Lowered;
 pub use lower::lower_file;
 pub use resolve::resolve;
 

@@ -28,6 +28,27 @@ pub fn resolve(
     // User declarations taking a stdlib one's place, and the stdlib's files, for the symbols.
     let mut replaced: Vec<(Kind, String)> = Vec::new();
     let mut stdlib_files = Vec::new();
+    // Sized once: a declaration list grown by doubling holds up to twice its size while it
+    // moves, and declarations are large.
+    let mut counts = [0usize; 9];
+    for decl in files.iter().flat_map(|lowered| &lowered.decls) {
+        counts[decl.header().kind as usize] += 1;
+    }
+    model.parties.reserve_exact(counts[Kind::Party as usize]);
+    model
+        .activities
+        .reserve_exact(counts[Kind::Activity as usize]);
+    model.data.reserve_exact(counts[Kind::Data as usize]);
+    model
+        .subjects
+        .reserve_exact(counts[Kind::Subjects as usize]);
+    model.purposes.reserve_exact(counts[Kind::Purpose as usize]);
+    model.systems.reserve_exact(counts[Kind::System as usize]);
+    model
+        .countries
+        .reserve_exact(counts[Kind::Country as usize]);
+    model.breaches.reserve_exact(counts[Kind::Breach as usize]);
+    refs.reserve_exact(files.iter().map(|lowered| lowered.refs.len()).sum());
     for lowered in files {
         if let Some(first) = lowered.decls.first().map(Decl::header)
             && first.from_stdlib
@@ -430,11 +451,10 @@ fn report_include_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         if !cyclic {
             continue;
         }
-        let mut members: Vec<&DataCategory> = component
-            .iter()
-            .map(|node| &model.data[graph[*node]])
-            .collect();
-        members.sort_by_key(|category| category.header.name_span);
+        // Model order: files by path, then source order (not by file id).
+        let mut positions: Vec<usize> = component.iter().map(|node| graph[*node]).collect();
+        positions.sort_unstable();
+        let members: Vec<&DataCategory> = positions.iter().map(|&i| &model.data[i]).collect();
         let first = members[0];
         // A cycle can be as long as the workspace: name its first members, count the rest.
         let mut names: Vec<String> = members

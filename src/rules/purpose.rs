@@ -98,10 +98,8 @@ fn further_processing(cx: &Context<'_>, b: usize, activity: &Activity, out: &mut
     }
     by_statement.sort_by_key(|(stmt, _)| (stmt.file, stmt.start));
     for (stmt, mut origins) in by_statement {
-        origins.sort_by_key(|a| {
-            let span = model.activities[*a].header.name_span;
-            (span.file, span.start)
-        });
+        // Model order: files by path, then source order (not by file id).
+        origins.sort_unstable();
         let described: Vec<String> = origins
             .iter()
             .take(NAMED)

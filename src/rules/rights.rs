@@ -80,8 +80,9 @@ fn missing_channels(
     };
     let block = controller.rights.as_ref();
     let anchor = block.map_or(controller.header.name_span, |r| r.stmt);
-    for (right, mut activities) in needed {
-        activities.sort_by_key(|a| (a.header.name_span.file, a.header.name_span.start));
+    // `activities` is in model order: files by path, then source order (never by file id,
+    // which the incremental analysis keeps stable rather than in path order).
+    for (right, activities) in needed {
         let count = activities.len();
         let mut named = names(
             activities
