@@ -551,7 +551,7 @@ fn hover_definition_references_and_rename_go_across_files_and_into_the_stdlib() 
         let reason = refused["error"]["message"].as_str().unwrap();
         assert_eq!(
             reason,
-            "`customers` is declared in the standard library, which cannot be renamed"
+            "subjects `customers` belongs to the standard library and cannot be renamed; declare a subjects of your own instead"
         );
     });
 }

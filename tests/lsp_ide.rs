@@ -67,7 +67,7 @@ fn case(files: &[(&str, &str)]) -> Case {
         }
     }
     let disk = core::load_disk(&dir, true).unwrap();
-    let snapshot = core::snapshot(&disk, &documents, 1);
+    let snapshot = core::snapshot(&disk, &documents, &mut core::Engine::new(), 1);
     let (path, offset) = caret.expect("one file has a |caret|");
     let file = snapshot.file_of(&path).unwrap();
     Case {
@@ -190,27 +190,27 @@ fn rename_is_refused_for_stdlib_names_unknown_names_and_clashes() {
     )]);
     assert_eq!(
         ide::prepare_rename(&stdlib.snapshot, stdlib.file, stdlib.offset),
-        Err("`NL` is declared in the standard library, which cannot be renamed".to_string())
+        Err("country `NL` belongs to the standard library and cannot be renamed; declare a country of your own instead".to_string())
     );
     let case2 = case_with_two_parties();
     assert_eq!(
         ide::rename(&case2.snapshot, case2.file, case2.offset, "q"),
-        Err("a party named `q` already exists".to_string())
+        Err("party `q` is already declared; choose another name".to_string())
     );
     assert_eq!(
         ide::rename(&case2.snapshot, case2.file, case2.offset, "2bad"),
-        Err(
-            "`2bad` is not a name: use letters, digits, `-` and `_`, starting with a letter"
-                .to_string()
-        )
+        Err("`2bad` is not a valid name: a name starts with a letter or `_`".to_string())
     );
     let spans = ide::rename(&case2.snapshot, case2.file, case2.offset, "host").unwrap();
-    let texts: Vec<&str> = spans.iter().map(|s| text_of(&case2, *s)).collect();
-    assert_eq!(texts, ["p", "p"]);
+    let texts: Vec<(&str, &str)> = spans
+        .iter()
+        .map(|e| (text_of(&case2, e.span), e.new_text.as_str()))
+        .collect();
+    assert_eq!(texts, [("p", "host"), ("p", "host")]);
     let undeclared = case(&[("a.lawful", "system web { hosted-by nob|caret|ody }\n")]);
     assert_eq!(
         ide::prepare_rename(&undeclared.snapshot, undeclared.file, undeclared.offset),
-        Err("`nobody` is not declared anywhere, so there is nothing to rename".to_string())
+        Err("there is no declaration or reference here to rename".to_string())
     );
 }
 

@@ -2,8 +2,8 @@
 //! The protocol layer (`super`) only converts positions and types.
 
 use super::core::Snapshot;
-use super::symbols::{Hit, Symbol};
 use crate::fmt;
+use crate::ide::{self as core_ide, DeclEntry, DeclId, Symbols};
 use crate::model::Model;
 use crate::registry;
 use crate::source::{FileId, Origin, Span};
@@ -14,8 +14,9 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Sp
     if let Some(hover) = hover_allow(snap, file, offset) {
         return Some(hover);
     }
-    if let Some(hit) = snap.index.at(file, offset) {
-        return Some((describe(snap, hit.kind, &hit.name)?, hit.span));
+    if let Some((decl, span)) = hit(snap, file, offset) {
+        let name = name_of(snap, decl)?;
+        return Some((describe(snap, decl.kind, name)?, span));
     }
     let parsed = parse(snap, file)?;
     let stmt = stmt_at(&parsed.decls, offset)?;
@@ -72,12 +73,12 @@ fn headers(model: &Model) -> impl Iterator<Item = &crate::model::Header> {
 /// A declaration's summary: what the compiler knows of it, in a few lines.
 pub fn describe(snap: &Snapshot, kind: ast::Kind, name: &str) -> Option<String> {
     let model = &snap.analysis.model;
-    let symbol = snap.index.declaration(kind, name)?;
+    let header = headers(model).find(|h| h.kind == kind && h.name == name)?;
     let mut lines = vec![format!(
         "{} `{}`{}",
         kind.keyword(),
         name,
-        symbol
+        header
             .title
             .as_ref()
             .map(|t| format!(" \"{t}\""))
@@ -202,7 +203,7 @@ pub fn describe(snap: &Snapshot, kind: ast::Kind, name: &str) -> Option<String> 
         }
         ast::Kind::Breach => {}
     }
-    if symbol.from_stdlib {
+    if header.from_stdlib {
         lines.push(format!(
             "from the standard library (facts checked {})",
             crate::stdlib::facts_checked()
@@ -318,101 +319,85 @@ fn stmt_at(decls: &[ast::Decl], offset: usize) -> Option<&ast::Stmt> {
     decls.iter().find_map(|d| walk(&d.body, offset))
 }
 
-/// Where the name at `offset` is declared.
-pub fn definition(snap: &Snapshot, file: FileId, offset: usize) -> Option<Span> {
-    let hit = snap.index.at(file, offset)?;
-    snap.index
-        .declaration(hit.kind, &hit.name)
-        .map(|d| d.name_span)
+fn symbols(snap: &Snapshot) -> &Symbols {
+    &snap.analysis.model.symbols
 }
 
-/// Every use of the name at `offset`, with its declaration first when asked for.
+/// The declaration named at `offset` (by a reference that resolved, or by its own name) and
+/// the span of the name there.
+pub fn hit(snap: &Snapshot, file: FileId, offset: usize) -> Option<(DeclId, Span)> {
+    let symbols = symbols(snap);
+    match symbols.reference_at(file, offset) {
+        Some(reference) => Some((reference.target()?, reference.span)),
+        None => {
+            let decl = symbols.declaration_at(file, offset)?;
+            Some((decl, symbols.declaration(decl)?.name_span))
+        }
+    }
+}
+
+pub fn name_of(snap: &Snapshot, decl: DeclId) -> Option<&str> {
+    let symbols = symbols(snap);
+    Some(symbols.names.text(symbols.declaration(decl)?.name))
+}
+
+/// Where the name at `offset` is declared (a misspelt reference: the declaration it meant).
+pub fn definition(snap: &Snapshot, file: FileId, offset: usize) -> Option<Span> {
+    let symbols = symbols(snap);
+    let decl = symbols.definition(file, offset)?;
+    symbols.declaration(decl).map(|d| d.name_span)
+}
+
+/// Every use of the name at `offset`, with its declaration when asked for.
 pub fn references(
     snap: &Snapshot,
     file: FileId,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Span> {
-    let Some(hit) = snap.index.at(file, offset) else {
+    let symbols = symbols(snap);
+    let Some(decl) = symbols.definition(file, offset) else {
         return Vec::new();
     };
-    occurrences(snap, &hit, include_declaration)
-}
-
-fn occurrences(snap: &Snapshot, hit: &Hit, include_declaration: bool) -> Vec<Span> {
-    let mut spans = Vec::new();
-    if include_declaration && let Some(decl) = snap.index.declaration(hit.kind, &hit.name) {
-        spans.push(decl.name_span);
+    let mut spans: Vec<Span> = symbols.references(decl).map(|r| r.span).collect();
+    if include_declaration && let Some(entry) = symbols.declaration(decl) {
+        spans.insert(0, entry.name_span);
     }
-    spans.extend(snap.index.references(hit.kind, &hit.name).map(|r| r.span));
     spans
 }
 
 /// The occurrences in the same file, the declaration marked as the write.
 pub fn highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<(Span, bool)> {
-    let Some(hit) = snap.index.at(file, offset) else {
+    let symbols = symbols(snap);
+    let Some(decl) = symbols.definition(file, offset) else {
         return Vec::new();
     };
-    let decl = snap
-        .index
-        .declaration(hit.kind, &hit.name)
-        .map(|d| d.name_span);
-    occurrences(snap, &hit, true)
+    let name_span = symbols.declaration(decl).map(|d| d.name_span);
+    symbols
+        .occurrences(decl)
         .into_iter()
         .filter(|s| s.file == file)
-        .map(|s| (s, Some(s) == decl))
+        .map(|s| (s, Some(s) == name_span))
         .collect()
 }
 
-/// The span a rename would change, or why it cannot.
+/// The span a rename would change, or why it cannot (the core's reason).
 pub fn prepare_rename(snap: &Snapshot, file: FileId, offset: usize) -> Result<Span, String> {
-    let hit = snap
-        .index
-        .at(file, offset)
-        .ok_or_else(|| "there is no declaration or reference here to rename".to_string())?;
-    match snap.index.declaration(hit.kind, &hit.name) {
-        Some(decl) if decl.from_stdlib => Err(format!(
-            "`{}` is declared in the standard library, which cannot be renamed",
-            hit.name
-        )),
-        Some(_) => Ok(hit.span),
-        None => Err(format!(
-            "`{}` is not declared anywhere, so there is nothing to rename",
-            hit.name
-        )),
-    }
+    core_ide::prepare_rename(symbols(snap), file, offset)
+        .map(|(_, span)| span)
+        .map_err(|e| e.to_string())
 }
 
-/// The edits of a rename: every occurrence gets `new_name`.
+/// The edits of a rename across files, or why it is refused (the core's reason).
 pub fn rename(
     snap: &Snapshot,
     file: FileId,
     offset: usize,
     new_name: &str,
-) -> Result<Vec<Span>, String> {
-    prepare_rename(snap, file, offset)?;
-    if !is_name(new_name) {
-        return Err(format!(
-            "`{new_name}` is not a name: use letters, digits, `-` and `_`, starting with a letter"
-        ));
-    }
-    let Some(hit) = snap.index.at(file, offset) else {
-        return Ok(Vec::new());
-    };
-    if snap.index.declaration(hit.kind, new_name).is_some() {
-        return Err(format!(
-            "a {} named `{new_name}` already exists",
-            hit.kind.keyword()
-        ));
-    }
-    Ok(occurrences(snap, &hit, true))
-}
-
-fn is_name(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic())
-        && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        && lossless::Tokens::new(text).tokens.len() == 1
+) -> Result<Vec<core_ide::Edit>, String> {
+    let (decl, _) =
+        core_ide::prepare_rename(symbols(snap), file, offset).map_err(|e| e.to_string())?;
+    core_ide::rename_edits(&snap.analysis.model, decl, new_name).map_err(|e| e.to_string())
 }
 
 /// A declaration with the statements that open blocks nested inside it.
@@ -466,15 +451,16 @@ pub fn outline(snap: &Snapshot, file: FileId) -> Vec<Outline> {
 }
 
 /// Declarations whose name contains `query` (case-insensitive), user files first.
-pub fn workspace_symbols<'s>(snap: &'s Snapshot, query: &str) -> Vec<&'s Symbol> {
+pub fn workspace_symbols<'s>(snap: &'s Snapshot, query: &str) -> Vec<(&'s DeclEntry, &'s str)> {
     let query = query.to_lowercase();
-    let mut found: Vec<&Symbol> = snap
-        .index
-        .decls
+    let symbols = symbols(snap);
+    let mut found: Vec<(&DeclEntry, &str)> = symbols
+        .declarations()
         .iter()
-        .filter(|d| d.name.to_lowercase().contains(&query))
+        .map(|d| (d, symbols.names.text(d.name)))
+        .filter(|(_, name)| name.to_lowercase().contains(&query))
         .collect();
-    found.sort_by_key(|d| d.from_stdlib);
+    found.sort_by_key(|(d, _)| d.from_stdlib);
     found
 }
 
@@ -513,7 +499,7 @@ pub fn semantic_tokens(snap: &Snapshot, file: FileId) -> Vec<(usize, usize, u32)
         class_at.insert(decl.name.span.start as usize, 1);
         keys(&decl.body, &mut class_at);
     }
-    for r in snap.index.refs.iter().filter(|r| r.span.file == file) {
+    for r in symbols(snap).references_in(file) {
         class_at.insert(r.span.start as usize, 3);
     }
     tokens

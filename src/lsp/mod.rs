@@ -12,10 +12,9 @@
 pub mod core;
 pub mod ide;
 pub mod lines;
-pub mod symbols;
 pub mod transport;
 
-use self::core::{Disk, Document, Snapshot};
+use self::core::{Disk, Document, Engine, Snapshot};
 use self::lines::{Encoding, Lines};
 use crate::registry::{self, Severity};
 use crate::source::{FileId, Origin, Span};
@@ -114,6 +113,8 @@ struct Workspace {
     disk_epoch: u64,
     generation: u64,
     snapshot: Option<Arc<Snapshot>>,
+    /// The incremental analysis, kept across runs and disk reloads.
+    engine: Arc<Mutex<Engine>>,
 }
 
 impl Workspace {
@@ -124,6 +125,7 @@ impl Workspace {
             disk_epoch: 0,
             generation,
             snapshot: None,
+            engine: Arc::new(Mutex::new(Engine::new())),
         }
     }
 }
@@ -136,6 +138,7 @@ struct Job {
     disk_epoch: u64,
     documents: HashMap<PathBuf, Document>,
     generation: u64,
+    engine: Arc<Mutex<Engine>>,
 }
 
 impl State {
@@ -193,6 +196,7 @@ impl State {
                 .map(|(path, doc)| (path.clone(), doc.clone()))
                 .collect(),
             generation: ws.generation,
+            engine: Arc::clone(&ws.engine),
         }
     }
 
@@ -319,7 +323,12 @@ impl Server {
                 let snapshot = tokio::task::spawn_blocking(|| {
                     let dir = std::env::temp_dir().join("lawful-lsp-stdlib-only");
                     let disk = core::load_disk(&dir, false)?;
-                    Some(Arc::new(core::snapshot(&disk, &HashMap::new(), 0)))
+                    Some(Arc::new(core::snapshot(
+                        &disk,
+                        &HashMap::new(),
+                        &mut Engine::new(),
+                        0,
+                    )))
                 })
                 .await
                 .ok()??;
@@ -406,7 +415,7 @@ impl Server {
     }
 }
 
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock must not take the server down with it.
     state
         .lock()
@@ -438,12 +447,14 @@ async fn analyse(job: &Job) -> Option<(Arc<Disk>, Arc<Snapshot>)> {
     let disk = job.disk.clone();
     let documents = job.documents.clone();
     let generation = job.generation;
+    let engine = Arc::clone(&job.engine);
     tokio::task::spawn_blocking(move || {
         let disk = match disk {
             Some(disk) => disk,
             None => Arc::new(core::load_disk(&root, has_config)?),
         };
-        let snapshot = Arc::new(core::snapshot(&disk, &documents, generation));
+        let mut engine = lock(&engine);
+        let snapshot = Arc::new(core::snapshot(&disk, &documents, &mut engine, generation));
         Some((disk, snapshot))
     })
     .await
@@ -559,7 +570,7 @@ fn diagnostics_by_file(
     let mut lines_cache: HashMap<FileId, Lines<'_>> = HashMap::new();
     let lines_of =
         |file: FileId| -> Lines<'_> { Lines::new(&snapshot.sources.get(file).text, encoding) };
-    for d in &snapshot.analysis.diagnostics {
+    for d in snapshot.diagnostics() {
         let Some(file) = d.file_id().or(workspace_file) else {
             continue;
         };
@@ -1044,16 +1055,16 @@ impl LanguageServer for Server {
         };
         let offset =
             Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
-        let spans = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
+        let edits = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-        for span in spans {
-            let Some(loc) = location(&snapshot, span, encoding, &uris) else {
+        for edit in edits {
+            let Some(loc) = location(&snapshot, edit.span, encoding, &uris) else {
                 continue;
             };
             changes
                 .entry(loc.uri)
                 .or_default()
-                .push(TextEdit::new(loc.range, params.new_name.clone()));
+                .push(TextEdit::new(loc.range, edit.new_text));
         }
         Ok(Some(WorkspaceEdit {
             changes: Some(changes),
@@ -1122,14 +1133,14 @@ impl LanguageServer for Server {
         #[allow(deprecated)]
         let symbols = ide::workspace_symbols(&snapshot, &params.query)
             .into_iter()
-            .filter_map(|s| {
+            .filter_map(|(s, name)| {
                 Some(SymbolInformation {
-                    name: s.name.clone(),
-                    kind: symbol_kind(s.kind),
+                    name: name.to_string(),
+                    kind: symbol_kind(s.id.kind),
                     tags: None,
                     deprecated: None,
                     location: location(&snapshot, s.name_span, encoding, &uris)?,
-                    container_name: Some(s.kind.keyword().to_string()),
+                    container_name: Some(s.id.kind.keyword().to_string()),
                 })
             })
             .collect();
