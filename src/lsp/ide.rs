@@ -18,10 +18,7 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Sp
         let name = name_of(snap, decl)?;
         return Some((describe(snap, decl.kind, name)?, span));
     }
-    let parsed = parse(snap, file)?;
-    let stmt = stmt_at(&parsed.decls, offset)?;
-    let doc = key_doc(&stmt.key.text)?;
-    Some((format!("`{}`: {doc}", stmt.key.text), stmt.key.span))
+    super::assist::key_hover(snap, file, offset)
 }
 
 fn hover_allow(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Span)> {
@@ -239,84 +236,10 @@ pub fn country_status(model: &Model, name: &str) -> String {
     }
 }
 
-/// The documentation of a key: an interim table until the schema carries it.
-pub fn key_doc(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "role" => {
-            "what the party is to you: `processor` (acts on your instructions, Art. 28), `controller` or `joint-controller` (Art. 26)"
-        }
-        "country" => "where the party is established: a country code from the standard library",
-        "contact" => "how to reach them (Art. 13(1)(a))",
-        "dpo" => "the data protection officer's contact (Art. 37–39)",
-        "representative" => "the EU representative of a controller outside the EU (Art. 27)",
-        "certified" => "certifications the party holds (Art. 42), e.g. ISO 27001",
-        "agreement" => {
-            "the processing agreement (Art. 28(3)): `signed`, `expires`, `clauses`, `subprocessing`"
-        }
-        "subprocessors" => "the parties this processor engages in turn (Art. 28(2) and (4))",
-        "transfer" => {
-            "the transfer mechanism for a country without adequacy (Art. 44–49), with its transfer impact assessment (`tia`)"
-        }
-        "purpose" => "why the data is processed: a declared purpose (Art. 5(1)(b))",
-        "basis" => {
-            "the legal basis (Art. 6(1)): consent, contract, legal-obligation, vital-interest, public-task or legitimate-interest"
-        }
-        "exception" => "the Art. 9(2) ground for special categories of data",
-        "subjects" => "whose data: declared data-subject categories",
-        "data" => "which personal data: declared data categories",
-        "source" => "where the data comes from: `subject`, `public` or a party (Art. 14)",
-        "channel" => "how the data is collected, e.g. `web` (cookies: ePrivacy)",
-        "retention" => {
-            "how long the data is kept (Art. 5(1)(e)), e.g. `2 years after last-contact`"
-        }
-        "recipient" => "a party the data is disclosed to (Art. 13(1)(e))",
-        "reuses" => "data taken from another activity: further processing (Art. 6(4))",
-        "systems" => "the systems the data is stored in",
-        "measures" => "technical and organisational measures (Art. 32)",
-        "automated-decision" => "a decision based solely on automated processing (Art. 22)",
-        "profiling" => "the activity profiles people (Art. 4(4))",
-        "monitoring" => "systematic monitoring (Art. 35(3)(c))",
-        "large-scale" => "processing on a large scale (Art. 35, Art. 37)",
-        "dpia" => "the data protection impact assessment (Art. 35)",
-        "informed" => "where people are informed (Art. 13/14)",
-        "rights" => "how data subjects exercise their rights (Art. 12–22)",
-        "allow" => "suppresses one finding here, with the reason why: `allow CODE \"reason\"`",
-        "evidence" => "where consent is recorded (Art. 7(1))",
-        "signed" => "the date the agreement was signed",
-        "expires" => "the date the agreement ends",
-        "clauses" => "the Art. 28(3) clauses the agreement contains",
-        "discovered" => "when the breach was discovered: the 72 hours of Art. 33 start here",
-        "affects" => "the activities whose data the breach touched",
-        "hosted-by" => "the party hosting the system",
-        "location" => "the country where the system stores data",
-        "includes" => "other data categories this one includes",
-        "kind" => "the kind of purpose",
-        _ => return None,
-    })
-}
-
 fn parse(snap: &Snapshot, file: FileId) -> Option<syntax::Parsed> {
     let source = snap.sources.get(file);
     (source.origin != Origin::Config && source.problem.is_none())
         .then(|| syntax::parse(file, &source.text))
-}
-
-/// The innermost statement whose key contains `offset`.
-fn stmt_at(decls: &[ast::Decl], offset: usize) -> Option<&ast::Stmt> {
-    fn walk(block: &ast::Block, offset: usize) -> Option<&ast::Stmt> {
-        let within = |span: Span| span.start as usize <= offset && offset <= span.end as usize;
-        block
-            .stmts
-            .iter()
-            .filter(|s| within(s.span))
-            .find_map(|stmt| {
-                stmt.block
-                    .as_ref()
-                    .and_then(|b| walk(b, offset))
-                    .or_else(|| within(stmt.key.span).then_some(stmt))
-            })
-    }
-    decls.iter().find_map(|d| walk(&d.body, offset))
 }
 
 fn symbols(snap: &Snapshot) -> &Symbols {

@@ -9,6 +9,7 @@
 //!   the state analysed, so an edit in one file updates the findings of the files using it.
 //! * Logging goes to stderr; stdout carries only the protocol.
 
+pub mod assist;
 pub mod core;
 pub mod ide;
 pub mod lines;
@@ -805,6 +806,23 @@ impl LanguageServer for Server {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![" ".to_string(), ",".to_string()]),
+                    ..CompletionOptions::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
@@ -1232,6 +1250,170 @@ impl LanguageServer for Server {
                         tooltip: None,
                         data: None,
                     })
+                })
+                .collect(),
+        ))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let Some((snapshot, file)) = self.snapshot_for(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let offset = lines.offset(position.position);
+        let items: Vec<CompletionItem> = assist::completions(&snapshot, file, offset)
+            .into_iter()
+            .map(|item| {
+                let snippet = matches!(
+                    item.kind,
+                    assist::ItemKind::Snippet | assist::ItemKind::Rule
+                );
+                CompletionItem {
+                    label: item.label,
+                    kind: Some(match item.kind {
+                        assist::ItemKind::Key => CompletionItemKind::PROPERTY,
+                        assist::ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+                        assist::ItemKind::Name(kind) => match kind {
+                            crate::syntax::ast::Kind::Party
+                            | crate::syntax::ast::Kind::Controller => CompletionItemKind::CLASS,
+                            crate::syntax::ast::Kind::Country => CompletionItemKind::CONSTANT,
+                            _ => CompletionItemKind::REFERENCE,
+                        },
+                        assist::ItemKind::Rule => CompletionItemKind::EVENT,
+                        assist::ItemKind::Snippet => CompletionItemKind::SNIPPET,
+                    }),
+                    detail: item.detail,
+                    documentation: Some(Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: item.documentation,
+                    })),
+                    insert_text: Some(item.insert),
+                    insert_text_format: Some(if snippet {
+                        InsertTextFormat::SNIPPET
+                    } else {
+                        InsertTextFormat::PLAIN_TEXT
+                    }),
+                    ..CompletionItem::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let (encoding, uris) = {
+            let state = self.state();
+            (state.encoding, state.uris.clone())
+        };
+        let lines = Lines::new(&snapshot.sources.get(file).text, encoding);
+        let start = lines.offset(params.range.start);
+        let end = lines.offset(params.range.end);
+        let wanted = |kind: &CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|o| {
+                    kind.as_str() == o.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                })
+            })
+        };
+        let mut out = Vec::new();
+        let actions = if params
+            .context
+            .only
+            .as_ref()
+            .is_some_and(|only| only.iter().all(|o| o.as_str().starts_with("source")))
+        {
+            assist::fix_all(&snapshot, file).into_iter().collect()
+        } else {
+            assist::code_actions(&snapshot, file, start, end)
+        };
+        for action in actions {
+            let kind = if action.fix_all {
+                CodeActionKind::SOURCE_FIX_ALL
+            } else {
+                CodeActionKind::QUICKFIX
+            };
+            if !wanted(&kind) {
+                continue;
+            }
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for edit in &action.edits {
+                let Some(loc) = location(&snapshot, edit.span, encoding, &uris) else {
+                    continue;
+                };
+                changes
+                    .entry(loc.uri)
+                    .or_default()
+                    .push(TextEdit::new(loc.range, edit.text.clone()));
+            }
+            let diagnostics = action.diagnostic.and_then(|d| {
+                let span = d.primary?;
+                Some(vec![to_lsp_diagnostic(
+                    d,
+                    to_range(&snapshot, span, encoding),
+                    Vec::new(),
+                )])
+            });
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(kind),
+                diagnostics,
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: action.preferred.then_some(true),
+                ..CodeAction::default()
+            }));
+        }
+        Ok(Some(out))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let start = lines.offset(params.range.start);
+        let end = lines.offset(params.range.end);
+        Ok(Some(
+            assist::inlay_hints(&snapshot, file)
+                .into_iter()
+                .filter(|h| start <= h.at && h.at <= end)
+                .map(|h| InlayHint {
+                    position: lines.range(h.at..h.at).start,
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect(),
+        ))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        Ok(Some(
+            assist::code_lenses(&snapshot, file)
+                .into_iter()
+                .map(|lens| CodeLens {
+                    range: to_range(&snapshot, lens.span, encoding),
+                    command: Some(Command {
+                        title: lens.title,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
                 })
                 .collect(),
         ))
