@@ -558,3 +558,58 @@ fn code_lenses_on_an_activity_and_a_breach() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn a_run_parses_only_the_files_whose_text_changed() {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lawful-lsp-engine-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = std::fs::canonicalize(dir).unwrap();
+    std::fs::write(
+        dir.join("lawful.toml"),
+        "[workspace]\ntoday = \"2026-11-22\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("controller.lawful"), CONTROLLER).unwrap();
+    for i in 0..5 {
+        std::fs::write(
+            dir.join(format!("p{i}.lawful")),
+            format!("party p{i} {{ role processor; country NL }}\n"),
+        )
+        .unwrap();
+    }
+    let disk = core::load_disk(&dir, true).unwrap();
+    let mut engine = core::Engine::new();
+    let mut documents = HashMap::new();
+    let first = core::snapshot(&disk, &documents, &mut engine, 1);
+    assert_eq!(engine.parses(), 6);
+    let p3 = dir.join("p3.lawful");
+    let id = first.file_of(&p3).unwrap();
+    // The same state again: nothing parsed.
+    core::snapshot(&disk, &documents, &mut engine, 2);
+    assert_eq!(engine.parses(), 6);
+    // One buffer edited: one file parsed, and it keeps its id.
+    documents.insert(
+        p3.clone(),
+        Document {
+            text: "party p3 { role processor; country CN }\n".to_string(),
+            version: 2,
+        },
+    );
+    let second = core::snapshot(&disk, &documents, &mut engine, 3);
+    assert_eq!(engine.parses(), 7);
+    assert_eq!(second.file_of(&p3), Some(id));
+    assert!(second.sources.get(id).text.contains("CN"));
+    assert_eq!(second.versions[id.0 as usize], Some(2));
+    // Closed again: back to the disk's text, one more parse.
+    documents.clear();
+    let third = core::snapshot(&disk, &documents, &mut engine, 4);
+    assert_eq!(engine.parses(), 8);
+    assert!(third.sources.get(id).text.contains("NL"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

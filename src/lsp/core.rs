@@ -102,6 +102,14 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// How many files the engine has parsed (the stdlib not counted): a test's proof that a
+    /// run sets only the files that changed.
+    pub fn parses(&self) -> u64 {
+        self.incremental.parses()
+    }
+}
+
 impl Default for Engine {
     fn default() -> Engine {
         Engine::new()
