@@ -181,6 +181,7 @@ pub fn snapshot(
     engine: &mut Engine,
     generation: u64,
 ) -> Snapshot {
+    let mut timer = crate::analysis::Timings::start();
     let ws = &disk.workspace;
     let root = ws.root.clone();
     // What the workspace holds now, by name: the disk's files, the open buffers over them.
@@ -269,8 +270,11 @@ pub fn snapshot(
     }
     engine.incremental.set_today(ws.config.today);
 
+    timer.phase("lsp: feed the changed files");
     let analysis = engine.incremental.analysis();
+    timer.phase("lsp: analysis");
     let sources = engine.incremental.sources().clone();
+    timer.phase("lsp: copy the sources");
     let slots = sources.slots();
     let mut paths = vec![None; slots];
     let mut versions = vec![None; slots];

@@ -475,7 +475,9 @@ async fn run_job(state: &Arc<Mutex<State>>, client: &Client, job: Job) {
         let state = lock(state);
         (state.encoding, state.uris.clone())
     };
+    let mut timer = crate::analysis::Timings::start();
     let mut batches = diagnostics_by_file(&snapshot, encoding, &uris);
+    timer.phase("lsp: diagnostics to the protocol");
     // Open buffers first: they are what the user is looking at.
     batches.sort_by_key(|(_, _, version)| version.is_none());
     // Only what changed is sent: a file whose findings and version are as last published
@@ -570,7 +572,7 @@ fn diagnostics_by_file(
     let workspace_file = snapshot.workspace_file();
     let mut lines_cache: HashMap<FileId, Lines<'_>> = HashMap::new();
     let lines_of =
-        |file: FileId| -> Lines<'_> { Lines::new(&snapshot.sources.get(file).text, encoding) };
+        |file: FileId| -> Lines<'_> { Lines::of(snapshot.sources.get(file), encoding) };
     for d in snapshot.diagnostics() {
         let Some(file) = d.file_id().or(workspace_file) else {
             continue;
@@ -588,9 +590,11 @@ fn diagnostics_by_file(
             .iter()
             .filter_map(|r| {
                 let uri = uri_of(snapshot, r.span.file, uris)?;
-                let text = &snapshot.sources.get(r.span.file).text;
+                let lines = lines_cache
+                    .entry(r.span.file)
+                    .or_insert_with(|| lines_of(r.span.file));
                 Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri, Lines::new(text, encoding).range(r.span.range())),
+                    location: Location::new(uri, lines.range(r.span.range())),
                     message: r.message.clone(),
                 })
             })
@@ -680,7 +684,7 @@ fn to_lsp_diagnostic(
 }
 
 fn to_range(snapshot: &Snapshot, span: Span, encoding: Encoding) -> Range {
-    Lines::new(&snapshot.sources.get(span.file).text, encoding).range(span.range())
+    Lines::of(snapshot.sources.get(span.file), encoding).range(span.range())
 }
 
 fn location(
@@ -968,7 +972,7 @@ impl LanguageServer for Server {
             return Ok(None);
         };
         let encoding = self.encoding();
-        let lines = Lines::new(&snapshot.sources.get(file).text, encoding);
+        let lines = Lines::of(snapshot.sources.get(file), encoding);
         let offset = lines.offset(position.position);
         Ok(
             ide::hover(&snapshot, file, offset).map(|(text, span)| Hover {
@@ -994,7 +998,7 @@ impl LanguageServer for Server {
             (state.encoding, state.uris.clone())
         };
         let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
+            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         Ok(ide::definition(&snapshot, file, offset)
             .and_then(|span| location(&snapshot, span, encoding, &uris))
             .map(GotoDefinitionResponse::Scalar))
@@ -1010,7 +1014,7 @@ impl LanguageServer for Server {
             (state.encoding, state.uris.clone())
         };
         let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
+            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         let spans = ide::references(&snapshot, file, offset, params.context.include_declaration);
         Ok(Some(
             spans
@@ -1028,7 +1032,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&position.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let offset = lines.offset(position.position);
         Ok(Some(
             ide::highlights(&snapshot, file, offset)
@@ -1052,7 +1056,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let offset = lines.offset(params.position);
         match ide::prepare_rename(&snapshot, file, offset) {
             Ok(span) => Ok(Some(PrepareRenameResponse::Range(
@@ -1072,7 +1076,7 @@ impl LanguageServer for Server {
             (state.encoding, state.uris.clone())
         };
         let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
+            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         let edits = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
         for edit in edits {
@@ -1113,7 +1117,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let range = lines.byte_range(params.range);
         match ide::format_range(&snapshot, file, range) {
             Ok(Some((old, new))) => Ok(Some(vec![TextEdit::new(lines.range(old), new)])),
@@ -1214,7 +1218,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         Ok(Some(
             ide::folding_ranges(&snapshot, file)
                 .into_iter()
@@ -1239,7 +1243,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         Ok(Some(
             ide::links(&snapshot, file)
                 .into_iter()
@@ -1260,7 +1264,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&position.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let offset = lines.offset(position.position);
         let items: Vec<CompletionItem> = assist::completions(&snapshot, file, offset)
             .into_iter()
@@ -1309,7 +1313,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, encoding);
+        let lines = Lines::of(snapshot.sources.get(file), encoding);
         let start = lines.offset(params.range.start);
         let end = lines.offset(params.range.end);
         let wanted = |kind: &CodeActionKind| {
@@ -1377,7 +1381,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let start = lines.offset(params.range.start);
         let end = lines.offset(params.range.end);
         Ok(Some(
