@@ -571,8 +571,7 @@ fn diagnostics_by_file(
     }
     let workspace_file = snapshot.workspace_file();
     let mut lines_cache: HashMap<FileId, Lines<'_>> = HashMap::new();
-    let lines_of =
-        |file: FileId| -> Lines<'_> { Lines::of(snapshot.sources.get(file), encoding) };
+    let lines_of = |file: FileId| -> Lines<'_> { Lines::of(snapshot.sources.get(file), encoding) };
     for d in snapshot.diagnostics() {
         let Some(file) = d.file_id().or(workspace_file) else {
             continue;
@@ -997,8 +996,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         Ok(ide::definition(&snapshot, file, offset)
             .and_then(|span| location(&snapshot, span, encoding, &uris))
             .map(GotoDefinitionResponse::Scalar))
@@ -1013,8 +1011,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         let spans = ide::references(&snapshot, file, offset, params.context.include_declaration);
         Ok(Some(
             spans
@@ -1075,8 +1072,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         let edits = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
         for edit in edits {
