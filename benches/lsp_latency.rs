@@ -64,7 +64,12 @@ impl Server {
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // `LAWFUL_TIMINGS=1 cargo bench …` shows the server's phase times.
+            .stderr(if std::env::var_os("LAWFUL_TIMINGS").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("lawful lsp starts");
         let stdin = child.stdin.take().expect("stdin");

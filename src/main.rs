@@ -330,10 +330,14 @@ fn main() -> ExitCode {
         Command::Rules { format } => rules(format),
         Command::Fmt { paths, check } => fmt(&paths, check),
         #[cfg(feature = "lsp")]
-        Command::Lsp => match lawful::lsp::run_stdio() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => usage_error(&format!("cannot start the language server: {error}")),
-        },
+        Command::Lsp => {
+            // `LAWFUL_TIMINGS=1`: the server's phase times on standard error, as for `check`.
+            let _ = threads();
+            match lawful::lsp::run_stdio() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => usage_error(&format!("cannot start the language server: {error}")),
+            }
+        }
     }
 }
 

@@ -54,7 +54,7 @@ pub enum Contents {
     Unreadable(String),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Path relative to the workspace root, with `/` separators.
     pub path: String,
@@ -74,7 +74,7 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// A [`FileId`] is a slot: [`Sources::set`] replaces a file's text in place and
 /// [`Sources::remove`] empties its slot, so the other files keep their ids (the incremental
 /// analysis of `crate::incremental` relies on it). A removed slot is skipped by [`Sources::iter`].
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     files: Vec<Option<SourceFile>>,
     live: usize,
@@ -206,7 +206,7 @@ pub struct LineCol {
 /// not all ASCII, counts of UTF-8 continuation bytes (and 4-byte leads, for UTF-16) taken from
 /// running totals kept every [`BLOCK`] bytes, plus a scan of at most `B` bytes on each end. A
 /// 10 MB line costs no more per diagnostic than a short one.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,

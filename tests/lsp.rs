@@ -483,7 +483,10 @@ fn hover_definition_references_and_rename_go_across_files_and_into_the_stdlib() 
         // Hover on a key.
         let hover = client.request("textDocument/hover", at(5, 4)).await;
         let text = hover["result"]["contents"]["value"].as_str().unwrap();
-        assert!(text.starts_with("`retention`: how long"), "{text}");
+        assert!(
+            text.starts_with("`retention` — at most once; A002 when missing: "),
+            "{text}"
+        );
 
         // Definition into the other file.
         let definition = client.request("textDocument/definition", at(6, 14)).await;
@@ -551,7 +554,7 @@ fn hover_definition_references_and_rename_go_across_files_and_into_the_stdlib() 
         let reason = refused["error"]["message"].as_str().unwrap();
         assert_eq!(
             reason,
-            "`customers` is declared in the standard library, which cannot be renamed"
+            "subjects `customers` belongs to the standard library and cannot be renamed; declare a subjects of your own instead"
         );
     });
 }
@@ -896,4 +899,144 @@ fn the_binary_exits_on_exit_with_stdin_still_open() {
     };
     assert!(status.success(), "{status}");
     drop(stdin);
+}
+
+#[test]
+fn completion_code_actions_inlay_hints_and_code_lenses_through_the_protocol() {
+    run(async {
+        let dir = shop();
+        let mut client = Client::start().await;
+        let response = client.initialize(&dir, &["utf-16"]).await;
+        let caps = &response["result"]["capabilities"];
+        assert_eq!(caps["inlayHintProvider"], true);
+        assert_eq!(
+            caps["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix", "source.fixAll"])
+        );
+        let activities = dir.uri("activities.lawful");
+        client.open(&dir, "activities.lawful").await;
+        // Misspell the key `subjects` on line 3 and the recipient on line 6.
+        client
+            .change(
+                &activities,
+                2,
+                json!([
+                    {"range": {"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 10}}, "text": "subjetcs"},
+                    {"range": {"start": {"line": 6, "character": 12}, "end": {"line": 6, "character": 18}}, "text": "mailcoo"}
+                ]),
+            )
+            .await;
+        let diagnostics = client
+            .diagnostics_until(&activities, |v, _| v == &json!(2))
+            .await;
+        assert!(codes(&diagnostics).contains(&"E004"), "{diagnostics:?}");
+
+        // Completion of a recipient: the workspace's party.
+        let completion = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": activities}, "position": {"line": 6, "character": 12}}),
+            )
+            .await;
+        let items = completion["result"].as_array().unwrap();
+        let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["mailco"], "{completion}");
+        assert!(
+            items[0]["documentation"]["value"]
+                .as_str()
+                .unwrap()
+                .starts_with("party `mailco`")
+        );
+
+        // The quick fix for the misspelt reference, preferred, fixes it.
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": activities},
+                       "range": {"start": {"line": 6, "character": 14}, "end": {"line": 6, "character": 14}},
+                       "context": {"diagnostics": []}}),
+            )
+            .await;
+        let actions = actions["result"].as_array().unwrap().clone();
+        let preferred = actions
+            .iter()
+            .find(|a| a["isPreferred"] == true)
+            .unwrap_or_else(|| panic!("{actions:?}"));
+        assert_eq!(preferred["kind"], "quickfix");
+        assert_eq!(preferred["diagnostics"][0]["code"], "E004");
+        assert_eq!(
+            preferred["edit"]["changes"][&activities],
+            json!([{"range": {"start": {"line": 6, "character": 12}, "end": {"line": 6, "character": 19}}, "newText": "mailco"}])
+        );
+        // Fix-all: only the safe fixes, both misspellings at once.
+        let fix_all = client
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": activities},
+                       "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                       "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+            )
+            .await;
+        let fix_all = fix_all["result"].as_array().unwrap();
+        assert_eq!(fix_all.len(), 1, "{fix_all:?}");
+        assert_eq!(fix_all[0]["kind"], "source.fixAll");
+        let edits = fix_all[0]["edit"]["changes"][&activities]
+            .as_array()
+            .unwrap();
+        let texts: Vec<&str> = edits
+            .iter()
+            .map(|e| e["newText"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["subjects", "mailco"], "{edits:?}");
+
+        // Applying them gives clean text: the findings go.
+        client
+            .change(
+                &activities,
+                3,
+                json!([
+                    {"range": {"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 10}}, "text": "subjects"},
+                    {"range": {"start": {"line": 6, "character": 12}, "end": {"line": 6, "character": 19}}, "text": "mailco"}
+                ]),
+            )
+            .await;
+        let diagnostics = client
+            .diagnostics_until(&activities, |v, _| v == &json!(3))
+            .await;
+        assert!(!codes(&diagnostics).contains(&"E004"), "{diagnostics:?}");
+
+        // Inlay hints: the transfer facts after the recipient.
+        let hints = client
+            .request(
+                "textDocument/inlayHint",
+                json!({"textDocument": {"uri": activities},
+                       "range": {"start": {"line": 0, "character": 0}, "end": {"line": 12, "character": 0}}}),
+            )
+            .await;
+        let hints = hints["result"].as_array().unwrap();
+        let recipient = hints
+            .iter()
+            .find(|h| h["position"] == json!({"line": 6, "character": 18}))
+            .unwrap_or_else(|| panic!("{hints:?}"));
+        assert_eq!(
+            recipient["label"],
+            "US · DPF not met · processor · agreement ok"
+        );
+
+        // Code lens on the activity.
+        let lenses = client
+            .request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": activities}}),
+            )
+            .await;
+        let lenses = lenses["result"].as_array().unwrap();
+        assert_eq!(lenses.len(), 1, "{lenses:?}");
+        assert_eq!(
+            lenses[0]["range"]["start"],
+            json!({"line": 0, "character": 0})
+        );
+        let title = lenses[0]["command"]["title"].as_str().unwrap();
+        assert!(title.contains("1 transfer outside the EEA"), "{title}");
+    });
 }

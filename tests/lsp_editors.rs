@@ -187,3 +187,74 @@ fn the_neovim_plugin_detects_the_filetype_starts_the_server_and_opens_stdlib_doc
     assert_eq!(results["modifiable"], false, "{results}");
     assert_eq!(results["stdlib_filetype"], "lawful", "{results}");
 }
+
+/// The tree-sitter CLI: on `PATH`, or installed by `npm install` in the grammar's directory.
+fn tree_sitter(dir: &Path) -> Option<PathBuf> {
+    let local = dir.join("node_modules/.bin/tree-sitter");
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("tree-sitter"))
+            .find(|p| p.is_file())
+    })
+}
+
+#[test]
+fn the_tree_sitter_grammar_generates_and_passes_its_corpus() {
+    let source = editors().join("tree-sitter-lawful");
+    // The files every editor set-up points at exist, whether or not the CLI is here.
+    for file in [
+        "grammar.js",
+        "queries/highlights.scm",
+        "test/corpus/declarations.txt",
+    ] {
+        assert!(source.join(file).is_file(), "{file} is missing");
+    }
+    let Some(cli) = tree_sitter(&source) else {
+        println!(
+            "note: the tree-sitter CLI is not installed (`npm install` in editors/tree-sitter-lawful); skipped"
+        );
+        return;
+    };
+    // Generate into a copy: the generated parser is not committed.
+    let dir = std::env::temp_dir().join(format!("lawful-tree-sitter-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for file in [
+        "grammar.js",
+        "package.json",
+        "queries/highlights.scm",
+        "queries/folds.scm",
+        "test/corpus/declarations.txt",
+    ] {
+        let to = dir.join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(source.join(file), &to).unwrap();
+    }
+    for args in [&["generate"][..], &["test"][..]] {
+        let mut child = Command::new(&cli)
+            .args(args)
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                panic!("tree-sitter {args:?} did not finish within two minutes");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "tree-sitter {args:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

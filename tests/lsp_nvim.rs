@@ -1,6 +1,6 @@
 //! End to end: the real `lawful` binary under a real editor client, headless Neovim. It opens
 //! a multi-file workspace, waits for diagnostics, asks for hover, definition, references,
-//! rename and formatting, then edits a party in one file and sees the findings of another
+//! completion, code actions, rename and formatting, then edits a party in one file and sees the findings of another
 //! file change. Skipped, with a note, when `nvim` is not installed (`.ci/run` installs it).
 #![cfg(feature = "lsp")]
 
@@ -93,6 +93,24 @@ local ok, err = pcall(function()
     { textDocument = pos.textDocument, position = pos.position, context = { includeDeclaration = true } }, 10000)
   for _, r in pairs(refs or {}) do
     if r.result then results.references = #r.result end
+  end
+  local completion = vim.lsp.buf_request_sync(activities, 'textDocument/completion',
+    { textDocument = pos.textDocument, position = { line = 6, character = 12 } }, 10000)
+  for _, r in pairs(completion or {}) do
+    if r.result then
+      local items = r.result.items or r.result
+      results.completion = {}
+      for _, item in ipairs(items) do table.insert(results.completion, item.label) end
+    end
+  end
+  local actions = vim.lsp.buf_request_sync(activities, 'textDocument/codeAction',
+    { textDocument = pos.textDocument, range = { start = pos.position, ['end'] = pos.position },
+      context = { diagnostics = {} } }, 10000)
+  for _, r in pairs(actions or {}) do
+    if r.result then
+      results.actions = {}
+      for _, a in ipairs(r.result) do table.insert(results.actions, a.kind .. ': ' .. a.title) end
+    end
   end
   local rename = vim.lsp.buf_request_sync(activities, 'textDocument/rename',
     { textDocument = pos.textDocument, position = pos.position, newName = 'mailer' }, 10000)
@@ -193,6 +211,19 @@ fn neovim_gets_diagnostics_navigation_and_cross_file_updates_from_the_real_binar
     assert_eq!(results["definition"]["line"], 0);
     assert_eq!(results["references"], 2, "{results}");
     assert_eq!(results["rename_files"], 2, "{results}");
+    assert_eq!(
+        results["completion"],
+        serde_json::json!(["mailco"]),
+        "{results}"
+    );
+    let actions: Vec<&str> = results["actions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(
+        actions.contains(&"quickfix: allow `T002` in `newsletter` (give the reason)"),
+        "{results}"
+    );
     let expected = lawful::fmt::format(lawful::source::FileId(0), PARTIES).unwrap();
     assert_eq!(results["formatted"], expected, "{results}");
     assert_eq!(results["cleared"], true, "{results}");

@@ -1,14 +1,16 @@
 //! The one door from the language server into the core. Every handler reads a [`Snapshot`]
 //! made here; nothing else in `src/lsp/` reads the file system or runs the checker.
 //!
-//! Today a snapshot is a full re-analysis: the workspace as `lawful check` reads it (the same
+//! The workspace is found and read as `lawful check` reads it (the same
 //! [`workspace::plan_stdin`] and [`Target::load`]), with the open buffers standing in for their
-//! files. The disk is read once and cached until a watched file changes. When the core's
-//! incremental workspace lands, only this module changes.
+//! files; the disk is read once and cached until a watched file changes. Each workspace keeps
+//! one [`Engine`], the core's [`Incremental`] analysis: a run sets only the files whose text
+//! changed, so a keystroke parses one file.
 
-use super::symbols::Index;
-use crate::analysis::{Analysis, Settings, analyze};
+use crate::analysis::Analysis;
+use crate::config;
 use crate::diag::{self, Diagnostic};
+use crate::incremental::{CONFIG_SLOT, Incremental};
 use crate::source::{Contents, FileId, Origin, Sources};
 use crate::time::Date;
 use crate::workspace::{self, CONFIG_FILE, Scope, Target};
@@ -79,23 +81,65 @@ pub fn load_disk(root: &Path, has_config: bool) -> Option<Disk> {
     }
 }
 
+/// The incremental analysis of one workspace, kept between runs: a file whose text did not
+/// change is not parsed again. Its [`FileId`]s are the incremental slots (stable while the
+/// path exists), never the ids of the batch loader's [`workspace::Workspace`].
+pub struct Engine {
+    incremental: Incremental,
+    /// The real path and buffer version of each user file set, by workspace-relative name.
+    fed: BTreeMap<String, (Option<PathBuf>, Option<i32>)>,
+    /// The `lawful.toml` text last set (`Some(None)`: none), so an unchanged one is not set again.
+    config: Option<Option<String>>,
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine {
+            incremental: Incremental::new(system_date()),
+            fed: BTreeMap::new(),
+            config: None,
+        }
+    }
+}
+
+impl Engine {
+    /// How many files the engine has parsed (the stdlib not counted): a test's proof that a
+    /// run sets only the files that changed.
+    pub fn parses(&self) -> u64 {
+        self.incremental.parses()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
 /// One analysed state of one workspace: what every request and every publish reads.
 pub struct Snapshot {
     pub root: PathBuf,
     pub has_config: bool,
     /// The state this was made from; a newer edit makes it stale.
     pub generation: u64,
+    /// The incremental analysis's files as of this state (its slots).
     pub sources: Sources,
-    pub analysis: Analysis,
+    pub analysis: Arc<Analysis>,
+    /// The workspace loader's own findings (source directories, unreadable entries), in slots.
+    pub loader: Vec<Diagnostic>,
     /// The real path of each user file and of `lawful.toml`, by [`FileId`].
     pub paths: Vec<Option<PathBuf>>,
     /// The version of each file that came from an open buffer, by [`FileId`].
     pub versions: Vec<Option<i32>>,
-    pub index: Index,
     pub config_error: Option<String>,
 }
 
 impl Snapshot {
+    /// Every finding: the analysis's, then the loader's.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.analysis.diagnostics.iter().chain(&self.loader)
+    }
+
     pub fn file_of(&self, path: &Path) -> Option<FileId> {
         self.paths
             .iter()
@@ -114,10 +158,8 @@ impl Snapshot {
     /// The file that shows workspace-level findings: `lawful.toml`, else the controller's
     /// file, else the first user file.
     pub fn workspace_file(&self) -> Option<FileId> {
-        if self.has_config
-            && let Some(id) = self.sources.find(CONFIG_FILE)
-        {
-            return Some(id);
+        if self.has_config && self.sources.get(CONFIG_SLOT).origin == Origin::Config {
+            return Some(CONFIG_SLOT);
         }
         if let Some(controller) = &self.analysis.model.controller {
             return Some(controller.header.name_span.file);
@@ -130,34 +172,41 @@ impl Snapshot {
 }
 
 /// Analyses a workspace: the disk as read, with `documents` (real path → buffer) standing in
-/// for their files and added when new. Linear in the size of the workspace.
-pub fn snapshot(disk: &Disk, documents: &HashMap<PathBuf, Document>, generation: u64) -> Snapshot {
+/// for their files and added when new. Only files whose text differs from the engine's last
+/// run are set (and parsed again); comparing is linear in the workspace's bytes, and so are
+/// the workspace stages of the analysis.
+pub fn snapshot(
+    disk: &Disk,
+    documents: &HashMap<PathBuf, Document>,
+    engine: &mut Engine,
+    generation: u64,
+) -> Snapshot {
+    let mut timer = crate::analysis::Timings::start();
     let ws = &disk.workspace;
     let root = ws.root.clone();
-    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    let mut config = None;
-    let mut stdlib = Vec::new();
+    // What the workspace holds now, by name: the disk's files, the open buffers over them.
+    let mut wanted: BTreeMap<String, Wanted<'_>> = BTreeMap::new();
+    let mut config_text: Option<String> = None;
     for (id, file) in ws.sources.iter() {
         match file.origin {
-            Origin::Stdlib => stdlib.push(id),
-            Origin::Config => config = Some(id),
+            Origin::Stdlib => {}
+            Origin::Config => config_text = Some(file.text.clone()),
             Origin::User => {
                 let real = ws.real_path(id).map(Path::to_path_buf);
-                let contents = match real.as_ref().and_then(|p| documents.get(p)) {
-                    Some(doc) => Contents::Bytes(doc.text.clone().into_bytes()),
-                    None => contents_of(&ws.sources, id),
+                let doc = real.as_ref().and_then(|p| documents.get(p));
+                let contents = match doc {
+                    Some(doc) => Text::Str(&doc.text),
+                    None => match &file.problem {
+                        Some(problem) => Text::Unreadable(problem),
+                        None => Text::Str(&file.text),
+                    },
                 };
-                let version = real
-                    .as_ref()
-                    .and_then(|p| documents.get(p))
-                    .map(|d| d.version);
-                entries.insert(
+                wanted.insert(
                     file.path.clone(),
-                    Entry {
-                        old: Some(id),
+                    Wanted {
                         real,
                         contents,
-                        version,
+                        version: doc.map(|d| d.version),
                     },
                 );
             }
@@ -175,82 +224,119 @@ pub fn snapshot(disk: &Disk, documents: &HashMap<PathBuf, Document>, generation:
             .map(|c| workspace::escape_name(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/");
-        entries.entry(name).or_insert_with(|| Entry {
-            old: None,
+        wanted.entry(name).or_insert_with(|| Wanted {
             real: Some(path.clone()),
-            contents: Contents::Bytes(doc.text.clone().into_bytes()),
+            contents: Text::Str(&doc.text),
             version: Some(doc.version),
         });
     }
 
-    let mut sources = Sources::new();
-    let mut paths = Vec::new();
-    let mut versions = Vec::new();
-    let mut remap: HashMap<FileId, FileId> = HashMap::new();
-    if let Some(id) = config {
-        let new = sources.add(CONFIG_FILE, Origin::Config, contents_of(&ws.sources, id));
-        remap.insert(id, new);
-        paths.push(Some(root.join(CONFIG_FILE)));
-        versions.push(None);
+    // Feed the engine the difference.
+    let gone: Vec<String> = engine
+        .fed
+        .keys()
+        .filter(|name| !wanted.contains_key(*name))
+        .cloned()
+        .collect();
+    for name in gone {
+        engine.incremental.remove_file(&name);
+        engine.fed.remove(&name);
     }
-    for (name, entry) in entries {
-        let new = sources.add(name, Origin::User, entry.contents);
-        if let Some(old) = entry.old {
-            remap.insert(old, new);
+    for (name, want) in &wanted {
+        let same = engine.incremental.file_id(name).is_some_and(|id| {
+            let file = engine.incremental.sources().get(id);
+            match want.contents {
+                Text::Str(text) => file.problem.is_none() && file.text == text,
+                Text::Unreadable(why) => file.problem.as_deref() == Some(why),
+            }
+        });
+        if !same {
+            let contents = match want.contents {
+                Text::Str(text) => Contents::Bytes(text.as_bytes().to_vec()),
+                Text::Unreadable(why) => Contents::Unreadable(why.to_string()),
+            };
+            engine.incremental.set_contents(name, contents);
         }
-        paths.push(entry.real);
-        versions.push(entry.version);
+        engine
+            .fed
+            .insert(name.clone(), (want.real.clone(), want.version));
     }
-    for id in stdlib {
-        let file = ws.sources.get(id);
-        let new = sources.add_text(file.path.clone(), Origin::Stdlib, &file.text);
-        remap.insert(id, new);
-        paths.push(None);
-        versions.push(None);
+    let config_now = ws.has_config.then_some(config_text).flatten();
+    if engine.config.as_ref() != Some(&config_now) {
+        // TOML that does not parse never gets here: `load_disk` then reads the workspace
+        // without its config and keeps the error for the editor.
+        let _ = engine.incremental.set_config(config_now.as_deref());
+        engine.config = Some(config_now);
+    }
+    engine.incremental.set_today(ws.config.today);
+
+    timer.phase("lsp: feed the changed files");
+    let analysis = engine.incremental.analysis();
+    timer.phase("lsp: analysis");
+    let sources = engine.incremental.sources().clone();
+    timer.phase("lsp: copy the sources");
+    let slots = sources.slots();
+    let mut paths = vec![None; slots];
+    let mut versions = vec![None; slots];
+    if engine.config.as_ref().is_some_and(Option::is_some) {
+        paths[CONFIG_SLOT.0 as usize] = Some(root.join(CONFIG_FILE));
+    }
+    for (name, (real, version)) in &engine.fed {
+        if let Some(id) = engine.incremental.file_id(name)
+            && let Some(slot) = paths.get_mut(id.0 as usize)
+        {
+            *slot = real.clone();
+            versions[id.0 as usize] = *version;
+        }
     }
 
-    let settings = Settings {
-        today: ws.config.today.unwrap_or_else(system_date),
-        config: ws.config.clone(),
+    // The loader's own findings (source directories, unreadable entries), in batch ids: the
+    // config's E014s are left out (the engine has them), the rest mapped to slots by name.
+    let config_problems = match (&engine.config, ws.sources.find(CONFIG_FILE)) {
+        (Some(Some(text)), Some(id)) => config::parse(text, id).map_or(0, |(_, p)| p.len()),
+        _ => 0,
     };
-    let mut analysis = analyze(&sources, &settings);
-    if !ws.diagnostics.is_empty() {
-        for d in &ws.diagnostics {
-            analysis.diagnostics.push(remapped(d, &remap));
+    let mut loader = Vec::new();
+    if ws.diagnostics.len() > config_problems {
+        let map = |file: FileId| -> FileId {
+            let source = ws.sources.get(file);
+            match source.origin {
+                Origin::Config => CONFIG_SLOT,
+                Origin::User => engine.incremental.file_id(&source.path).unwrap_or(file),
+                Origin::Stdlib => sources.find(&source.path).unwrap_or(file),
+            }
+        };
+        for d in &ws.diagnostics[config_problems..] {
+            loader.push(remapped(d, &map));
         }
-        diag::sort(&mut analysis.diagnostics, &sources);
+        diag::sort(&mut loader, &sources);
     }
-    let index = Index::build(&analysis.model);
     Snapshot {
         root,
         has_config: ws.has_config,
         generation,
         sources,
         analysis,
+        loader,
         paths,
         versions,
-        index,
         config_error: disk.config_error.clone(),
     }
 }
 
-struct Entry {
-    old: Option<FileId>,
+struct Wanted<'a> {
     real: Option<PathBuf>,
-    contents: Contents,
+    contents: Text<'a>,
     version: Option<i32>,
 }
 
-fn contents_of(sources: &Sources, id: FileId) -> Contents {
-    let file = sources.get(id);
-    match &file.problem {
-        Some(problem) => Contents::Unreadable(problem.clone()),
-        None => Contents::Bytes(file.text.clone().into_bytes()),
-    }
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Str(&'a str),
+    Unreadable(&'a str),
 }
 
-fn remapped(d: &Diagnostic, remap: &HashMap<FileId, FileId>) -> Diagnostic {
-    let map = |file: FileId| remap.get(&file).copied().unwrap_or(file);
+fn remapped(d: &Diagnostic, map: &dyn Fn(FileId) -> FileId) -> Diagnostic {
     let mut d = d.clone();
     if let Some(span) = &mut d.primary {
         span.file = map(span.file);

@@ -2,8 +2,8 @@
 //! The protocol layer (`super`) only converts positions and types.
 
 use super::core::Snapshot;
-use super::symbols::{Hit, Symbol};
 use crate::fmt;
+use crate::ide::{self as core_ide, DeclEntry, DeclId, Symbols};
 use crate::model::Model;
 use crate::registry;
 use crate::source::{FileId, Origin, Span};
@@ -14,13 +14,11 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Sp
     if let Some(hover) = hover_allow(snap, file, offset) {
         return Some(hover);
     }
-    if let Some(hit) = snap.index.at(file, offset) {
-        return Some((describe(snap, hit.kind, &hit.name)?, hit.span));
+    if let Some((decl, span)) = hit(snap, file, offset) {
+        let name = name_of(snap, decl)?;
+        return Some((describe(snap, decl.kind, name)?, span));
     }
-    let parsed = parse(snap, file)?;
-    let stmt = stmt_at(&parsed.decls, offset)?;
-    let doc = key_doc(&stmt.key.text)?;
-    Some((format!("`{}`: {doc}", stmt.key.text), stmt.key.span))
+    super::assist::key_hover(snap, file, offset)
 }
 
 fn hover_allow(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, Span)> {
@@ -72,12 +70,12 @@ fn headers(model: &Model) -> impl Iterator<Item = &crate::model::Header> {
 /// A declaration's summary: what the compiler knows of it, in a few lines.
 pub fn describe(snap: &Snapshot, kind: ast::Kind, name: &str) -> Option<String> {
     let model = &snap.analysis.model;
-    let symbol = snap.index.declaration(kind, name)?;
+    let header = headers(model).find(|h| h.kind == kind && h.name == name)?;
     let mut lines = vec![format!(
         "{} `{}`{}",
         kind.keyword(),
         name,
-        symbol
+        header
             .title
             .as_ref()
             .map(|t| format!(" \"{t}\""))
@@ -202,7 +200,7 @@ pub fn describe(snap: &Snapshot, kind: ast::Kind, name: &str) -> Option<String> 
         }
         ast::Kind::Breach => {}
     }
-    if symbol.from_stdlib {
+    if header.from_stdlib {
         lines.push(format!(
             "from the standard library (facts checked {})",
             crate::stdlib::facts_checked()
@@ -238,181 +236,91 @@ pub fn country_status(model: &Model, name: &str) -> String {
     }
 }
 
-/// The documentation of a key: an interim table until the schema carries it.
-pub fn key_doc(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "role" => {
-            "what the party is to you: `processor` (acts on your instructions, Art. 28), `controller` or `joint-controller` (Art. 26)"
-        }
-        "country" => "where the party is established: a country code from the standard library",
-        "contact" => "how to reach them (Art. 13(1)(a))",
-        "dpo" => "the data protection officer's contact (Art. 37–39)",
-        "representative" => "the EU representative of a controller outside the EU (Art. 27)",
-        "certified" => "certifications the party holds (Art. 42), e.g. ISO 27001",
-        "agreement" => {
-            "the processing agreement (Art. 28(3)): `signed`, `expires`, `clauses`, `subprocessing`"
-        }
-        "subprocessors" => "the parties this processor engages in turn (Art. 28(2) and (4))",
-        "transfer" => {
-            "the transfer mechanism for a country without adequacy (Art. 44–49), with its transfer impact assessment (`tia`)"
-        }
-        "purpose" => "why the data is processed: a declared purpose (Art. 5(1)(b))",
-        "basis" => {
-            "the legal basis (Art. 6(1)): consent, contract, legal-obligation, vital-interest, public-task or legitimate-interest"
-        }
-        "exception" => "the Art. 9(2) ground for special categories of data",
-        "subjects" => "whose data: declared data-subject categories",
-        "data" => "which personal data: declared data categories",
-        "source" => "where the data comes from: `subject`, `public` or a party (Art. 14)",
-        "channel" => "how the data is collected, e.g. `web` (cookies: ePrivacy)",
-        "retention" => {
-            "how long the data is kept (Art. 5(1)(e)), e.g. `2 years after last-contact`"
-        }
-        "recipient" => "a party the data is disclosed to (Art. 13(1)(e))",
-        "reuses" => "data taken from another activity: further processing (Art. 6(4))",
-        "systems" => "the systems the data is stored in",
-        "measures" => "technical and organisational measures (Art. 32)",
-        "automated-decision" => "a decision based solely on automated processing (Art. 22)",
-        "profiling" => "the activity profiles people (Art. 4(4))",
-        "monitoring" => "systematic monitoring (Art. 35(3)(c))",
-        "large-scale" => "processing on a large scale (Art. 35, Art. 37)",
-        "dpia" => "the data protection impact assessment (Art. 35)",
-        "informed" => "where people are informed (Art. 13/14)",
-        "rights" => "how data subjects exercise their rights (Art. 12–22)",
-        "allow" => "suppresses one finding here, with the reason why: `allow CODE \"reason\"`",
-        "evidence" => "where consent is recorded (Art. 7(1))",
-        "signed" => "the date the agreement was signed",
-        "expires" => "the date the agreement ends",
-        "clauses" => "the Art. 28(3) clauses the agreement contains",
-        "discovered" => "when the breach was discovered: the 72 hours of Art. 33 start here",
-        "affects" => "the activities whose data the breach touched",
-        "hosted-by" => "the party hosting the system",
-        "location" => "the country where the system stores data",
-        "includes" => "other data categories this one includes",
-        "kind" => "the kind of purpose",
-        _ => return None,
-    })
-}
-
 fn parse(snap: &Snapshot, file: FileId) -> Option<syntax::Parsed> {
     let source = snap.sources.get(file);
     (source.origin != Origin::Config && source.problem.is_none())
         .then(|| syntax::parse(file, &source.text))
 }
 
-/// The innermost statement whose key contains `offset`.
-fn stmt_at(decls: &[ast::Decl], offset: usize) -> Option<&ast::Stmt> {
-    fn walk(block: &ast::Block, offset: usize) -> Option<&ast::Stmt> {
-        let within = |span: Span| span.start as usize <= offset && offset <= span.end as usize;
-        block
-            .stmts
-            .iter()
-            .filter(|s| within(s.span))
-            .find_map(|stmt| {
-                stmt.block
-                    .as_ref()
-                    .and_then(|b| walk(b, offset))
-                    .or_else(|| within(stmt.key.span).then_some(stmt))
-            })
+fn symbols(snap: &Snapshot) -> &Symbols {
+    &snap.analysis.model.symbols
+}
+
+/// The declaration named at `offset` (by a reference that resolved, or by its own name) and
+/// the span of the name there.
+pub fn hit(snap: &Snapshot, file: FileId, offset: usize) -> Option<(DeclId, Span)> {
+    let symbols = symbols(snap);
+    match symbols.reference_at(file, offset) {
+        Some(reference) => Some((reference.target()?, reference.span)),
+        None => {
+            let decl = symbols.declaration_at(file, offset)?;
+            Some((decl, symbols.declaration(decl)?.name_span))
+        }
     }
-    decls.iter().find_map(|d| walk(&d.body, offset))
 }
 
-/// Where the name at `offset` is declared.
+pub fn name_of(snap: &Snapshot, decl: DeclId) -> Option<&str> {
+    let symbols = symbols(snap);
+    Some(symbols.names.text(symbols.declaration(decl)?.name))
+}
+
+/// Where the name at `offset` is declared (a misspelt reference: the declaration it meant).
 pub fn definition(snap: &Snapshot, file: FileId, offset: usize) -> Option<Span> {
-    let hit = snap.index.at(file, offset)?;
-    snap.index
-        .declaration(hit.kind, &hit.name)
-        .map(|d| d.name_span)
+    let symbols = symbols(snap);
+    let decl = symbols.definition(file, offset)?;
+    symbols.declaration(decl).map(|d| d.name_span)
 }
 
-/// Every use of the name at `offset`, with its declaration first when asked for.
+/// Every use of the name at `offset`, with its declaration when asked for.
 pub fn references(
     snap: &Snapshot,
     file: FileId,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Span> {
-    let Some(hit) = snap.index.at(file, offset) else {
+    let symbols = symbols(snap);
+    let Some(decl) = symbols.definition(file, offset) else {
         return Vec::new();
     };
-    occurrences(snap, &hit, include_declaration)
-}
-
-fn occurrences(snap: &Snapshot, hit: &Hit, include_declaration: bool) -> Vec<Span> {
-    let mut spans = Vec::new();
-    if include_declaration && let Some(decl) = snap.index.declaration(hit.kind, &hit.name) {
-        spans.push(decl.name_span);
+    let mut spans: Vec<Span> = symbols.references(decl).map(|r| r.span).collect();
+    if include_declaration && let Some(entry) = symbols.declaration(decl) {
+        spans.insert(0, entry.name_span);
     }
-    spans.extend(snap.index.references(hit.kind, &hit.name).map(|r| r.span));
     spans
 }
 
 /// The occurrences in the same file, the declaration marked as the write.
 pub fn highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<(Span, bool)> {
-    let Some(hit) = snap.index.at(file, offset) else {
+    let symbols = symbols(snap);
+    let Some(decl) = symbols.definition(file, offset) else {
         return Vec::new();
     };
-    let decl = snap
-        .index
-        .declaration(hit.kind, &hit.name)
-        .map(|d| d.name_span);
-    occurrences(snap, &hit, true)
+    let name_span = symbols.declaration(decl).map(|d| d.name_span);
+    symbols
+        .occurrences(decl)
         .into_iter()
         .filter(|s| s.file == file)
-        .map(|s| (s, Some(s) == decl))
+        .map(|s| (s, Some(s) == name_span))
         .collect()
 }
 
-/// The span a rename would change, or why it cannot.
+/// The span a rename would change, or why it cannot (the core's reason).
 pub fn prepare_rename(snap: &Snapshot, file: FileId, offset: usize) -> Result<Span, String> {
-    let hit = snap
-        .index
-        .at(file, offset)
-        .ok_or_else(|| "there is no declaration or reference here to rename".to_string())?;
-    match snap.index.declaration(hit.kind, &hit.name) {
-        Some(decl) if decl.from_stdlib => Err(format!(
-            "`{}` is declared in the standard library, which cannot be renamed",
-            hit.name
-        )),
-        Some(_) => Ok(hit.span),
-        None => Err(format!(
-            "`{}` is not declared anywhere, so there is nothing to rename",
-            hit.name
-        )),
-    }
+    core_ide::prepare_rename(symbols(snap), file, offset)
+        .map(|(_, span)| span)
+        .map_err(|e| e.to_string())
 }
 
-/// The edits of a rename: every occurrence gets `new_name`.
+/// The edits of a rename across files, or why it is refused (the core's reason).
 pub fn rename(
     snap: &Snapshot,
     file: FileId,
     offset: usize,
     new_name: &str,
-) -> Result<Vec<Span>, String> {
-    prepare_rename(snap, file, offset)?;
-    if !is_name(new_name) {
-        return Err(format!(
-            "`{new_name}` is not a name: use letters, digits, `-` and `_`, starting with a letter"
-        ));
-    }
-    let Some(hit) = snap.index.at(file, offset) else {
-        return Ok(Vec::new());
-    };
-    if snap.index.declaration(hit.kind, new_name).is_some() {
-        return Err(format!(
-            "a {} named `{new_name}` already exists",
-            hit.kind.keyword()
-        ));
-    }
-    Ok(occurrences(snap, &hit, true))
-}
-
-fn is_name(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic())
-        && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        && lossless::Tokens::new(text).tokens.len() == 1
+) -> Result<Vec<core_ide::Edit>, String> {
+    let (decl, _) =
+        core_ide::prepare_rename(symbols(snap), file, offset).map_err(|e| e.to_string())?;
+    core_ide::rename_edits(&snap.analysis.model, decl, new_name).map_err(|e| e.to_string())
 }
 
 /// A declaration with the statements that open blocks nested inside it.
@@ -466,15 +374,16 @@ pub fn outline(snap: &Snapshot, file: FileId) -> Vec<Outline> {
 }
 
 /// Declarations whose name contains `query` (case-insensitive), user files first.
-pub fn workspace_symbols<'s>(snap: &'s Snapshot, query: &str) -> Vec<&'s Symbol> {
+pub fn workspace_symbols<'s>(snap: &'s Snapshot, query: &str) -> Vec<(&'s DeclEntry, &'s str)> {
     let query = query.to_lowercase();
-    let mut found: Vec<&Symbol> = snap
-        .index
-        .decls
+    let symbols = symbols(snap);
+    let mut found: Vec<(&DeclEntry, &str)> = symbols
+        .declarations()
         .iter()
-        .filter(|d| d.name.to_lowercase().contains(&query))
+        .map(|d| (d, symbols.names.text(d.name)))
+        .filter(|(_, name)| name.to_lowercase().contains(&query))
         .collect();
-    found.sort_by_key(|d| d.from_stdlib);
+    found.sort_by_key(|(d, _)| d.from_stdlib);
     found
 }
 
@@ -513,7 +422,7 @@ pub fn semantic_tokens(snap: &Snapshot, file: FileId) -> Vec<(usize, usize, u32)
         class_at.insert(decl.name.span.start as usize, 1);
         keys(&decl.body, &mut class_at);
     }
-    for r in snap.index.refs.iter().filter(|r| r.span.file == file) {
+    for r in symbols(snap).references_in(file) {
         class_at.insert(r.span.start as usize, 3);
     }
     tokens

@@ -44,15 +44,25 @@ impl Encoding {
 /// A text with its line index: the one converter every handler uses.
 pub struct Lines<'t> {
     text: &'t str,
-    index: LineIndex,
+    index: std::borrow::Cow<'t, LineIndex>,
     encoding: Encoding,
 }
 
 impl<'t> Lines<'t> {
+    /// Indexes `text` (one pass over it).
     pub fn new(text: &'t str, encoding: Encoding) -> Lines<'t> {
         Lines {
             text,
-            index: LineIndex::new(text),
+            index: std::borrow::Cow::Owned(LineIndex::new(text)),
+            encoding,
+        }
+    }
+
+    /// A file of the analysis, with the line index it already has: no pass over the text.
+    pub fn of(file: &'t crate::source::SourceFile, encoding: Encoding) -> Lines<'t> {
+        Lines {
+            text: &file.text,
+            index: std::borrow::Cow::Borrowed(&file.lines),
             encoding,
         }
     }

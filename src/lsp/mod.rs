@@ -9,13 +9,13 @@
 //!   the state analysed, so an edit in one file updates the findings of the files using it.
 //! * Logging goes to stderr; stdout carries only the protocol.
 
+pub mod assist;
 pub mod core;
 pub mod ide;
 pub mod lines;
-pub mod symbols;
 pub mod transport;
 
-use self::core::{Disk, Document, Snapshot};
+use self::core::{Disk, Document, Engine, Snapshot};
 use self::lines::{Encoding, Lines};
 use crate::registry::{self, Severity};
 use crate::source::{FileId, Origin, Span};
@@ -114,6 +114,8 @@ struct Workspace {
     disk_epoch: u64,
     generation: u64,
     snapshot: Option<Arc<Snapshot>>,
+    /// The incremental analysis, kept across runs and disk reloads.
+    engine: Arc<Mutex<Engine>>,
 }
 
 impl Workspace {
@@ -124,6 +126,7 @@ impl Workspace {
             disk_epoch: 0,
             generation,
             snapshot: None,
+            engine: Arc::new(Mutex::new(Engine::new())),
         }
     }
 }
@@ -136,6 +139,7 @@ struct Job {
     disk_epoch: u64,
     documents: HashMap<PathBuf, Document>,
     generation: u64,
+    engine: Arc<Mutex<Engine>>,
 }
 
 impl State {
@@ -193,6 +197,7 @@ impl State {
                 .map(|(path, doc)| (path.clone(), doc.clone()))
                 .collect(),
             generation: ws.generation,
+            engine: Arc::clone(&ws.engine),
         }
     }
 
@@ -319,7 +324,12 @@ impl Server {
                 let snapshot = tokio::task::spawn_blocking(|| {
                     let dir = std::env::temp_dir().join("lawful-lsp-stdlib-only");
                     let disk = core::load_disk(&dir, false)?;
-                    Some(Arc::new(core::snapshot(&disk, &HashMap::new(), 0)))
+                    Some(Arc::new(core::snapshot(
+                        &disk,
+                        &HashMap::new(),
+                        &mut Engine::new(),
+                        0,
+                    )))
                 })
                 .await
                 .ok()??;
@@ -406,7 +416,7 @@ impl Server {
     }
 }
 
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock must not take the server down with it.
     state
         .lock()
@@ -438,12 +448,14 @@ async fn analyse(job: &Job) -> Option<(Arc<Disk>, Arc<Snapshot>)> {
     let disk = job.disk.clone();
     let documents = job.documents.clone();
     let generation = job.generation;
+    let engine = Arc::clone(&job.engine);
     tokio::task::spawn_blocking(move || {
         let disk = match disk {
             Some(disk) => disk,
             None => Arc::new(core::load_disk(&root, has_config)?),
         };
-        let snapshot = Arc::new(core::snapshot(&disk, &documents, generation));
+        let mut engine = lock(&engine);
+        let snapshot = Arc::new(core::snapshot(&disk, &documents, &mut engine, generation));
         Some((disk, snapshot))
     })
     .await
@@ -463,7 +475,9 @@ async fn run_job(state: &Arc<Mutex<State>>, client: &Client, job: Job) {
         let state = lock(state);
         (state.encoding, state.uris.clone())
     };
+    let mut timer = crate::analysis::Timings::start();
     let mut batches = diagnostics_by_file(&snapshot, encoding, &uris);
+    timer.phase("lsp: diagnostics to the protocol");
     // Open buffers first: they are what the user is looking at.
     batches.sort_by_key(|(_, _, version)| version.is_none());
     // Only what changed is sent: a file whose findings and version are as last published
@@ -557,9 +571,8 @@ fn diagnostics_by_file(
     }
     let workspace_file = snapshot.workspace_file();
     let mut lines_cache: HashMap<FileId, Lines<'_>> = HashMap::new();
-    let lines_of =
-        |file: FileId| -> Lines<'_> { Lines::new(&snapshot.sources.get(file).text, encoding) };
-    for d in &snapshot.analysis.diagnostics {
+    let lines_of = |file: FileId| -> Lines<'_> { Lines::of(snapshot.sources.get(file), encoding) };
+    for d in snapshot.diagnostics() {
         let Some(file) = d.file_id().or(workspace_file) else {
             continue;
         };
@@ -576,9 +589,11 @@ fn diagnostics_by_file(
             .iter()
             .filter_map(|r| {
                 let uri = uri_of(snapshot, r.span.file, uris)?;
-                let text = &snapshot.sources.get(r.span.file).text;
+                let lines = lines_cache
+                    .entry(r.span.file)
+                    .or_insert_with(|| lines_of(r.span.file));
                 Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri, Lines::new(text, encoding).range(r.span.range())),
+                    location: Location::new(uri, lines.range(r.span.range())),
                     message: r.message.clone(),
                 })
             })
@@ -668,7 +683,7 @@ fn to_lsp_diagnostic(
 }
 
 fn to_range(snapshot: &Snapshot, span: Span, encoding: Encoding) -> Range {
-    Lines::new(&snapshot.sources.get(span.file).text, encoding).range(span.range())
+    Lines::of(snapshot.sources.get(span.file), encoding).range(span.range())
 }
 
 fn location(
@@ -794,6 +809,23 @@ impl LanguageServer for Server {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![" ".to_string(), ",".to_string()]),
+                    ..CompletionOptions::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
@@ -939,7 +971,7 @@ impl LanguageServer for Server {
             return Ok(None);
         };
         let encoding = self.encoding();
-        let lines = Lines::new(&snapshot.sources.get(file).text, encoding);
+        let lines = Lines::of(snapshot.sources.get(file), encoding);
         let offset = lines.offset(position.position);
         Ok(
             ide::hover(&snapshot, file, offset).map(|(text, span)| Hover {
@@ -964,8 +996,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         Ok(ide::definition(&snapshot, file, offset)
             .and_then(|span| location(&snapshot, span, encoding, &uris))
             .map(GotoDefinitionResponse::Scalar))
@@ -980,8 +1011,7 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
         let spans = ide::references(&snapshot, file, offset, params.context.include_declaration);
         Ok(Some(
             spans
@@ -999,7 +1029,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&position.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let offset = lines.offset(position.position);
         Ok(Some(
             ide::highlights(&snapshot, file, offset)
@@ -1023,7 +1053,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let offset = lines.offset(params.position);
         match ide::prepare_rename(&snapshot, file, offset) {
             Ok(span) => Ok(Some(PrepareRenameResponse::Range(
@@ -1042,18 +1072,17 @@ impl LanguageServer for Server {
             let state = self.state();
             (state.encoding, state.uris.clone())
         };
-        let offset =
-            Lines::new(&snapshot.sources.get(file).text, encoding).offset(position.position);
-        let spans = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
+        let offset = Lines::of(snapshot.sources.get(file), encoding).offset(position.position);
+        let edits = ide::rename(&snapshot, file, offset, &params.new_name).map_err(invalid)?;
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-        for span in spans {
-            let Some(loc) = location(&snapshot, span, encoding, &uris) else {
+        for edit in edits {
+            let Some(loc) = location(&snapshot, edit.span, encoding, &uris) else {
                 continue;
             };
             changes
                 .entry(loc.uri)
                 .or_default()
-                .push(TextEdit::new(loc.range, params.new_name.clone()));
+                .push(TextEdit::new(loc.range, edit.new_text));
         }
         Ok(Some(WorkspaceEdit {
             changes: Some(changes),
@@ -1084,7 +1113,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         let range = lines.byte_range(params.range);
         match ide::format_range(&snapshot, file, range) {
             Ok(Some((old, new))) => Ok(Some(vec![TextEdit::new(lines.range(old), new)])),
@@ -1122,14 +1151,14 @@ impl LanguageServer for Server {
         #[allow(deprecated)]
         let symbols = ide::workspace_symbols(&snapshot, &params.query)
             .into_iter()
-            .filter_map(|s| {
+            .filter_map(|(s, name)| {
                 Some(SymbolInformation {
-                    name: s.name.clone(),
-                    kind: symbol_kind(s.kind),
+                    name: name.to_string(),
+                    kind: symbol_kind(s.id.kind),
                     tags: None,
                     deprecated: None,
                     location: location(&snapshot, s.name_span, encoding, &uris)?,
-                    container_name: Some(s.kind.keyword().to_string()),
+                    container_name: Some(s.id.kind.keyword().to_string()),
                 })
             })
             .collect();
@@ -1185,7 +1214,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         Ok(Some(
             ide::folding_ranges(&snapshot, file)
                 .into_iter()
@@ -1210,7 +1239,7 @@ impl LanguageServer for Server {
         let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let lines = Lines::new(&snapshot.sources.get(file).text, self.encoding());
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
         Ok(Some(
             ide::links(&snapshot, file)
                 .into_iter()
@@ -1221,6 +1250,170 @@ impl LanguageServer for Server {
                         tooltip: None,
                         data: None,
                     })
+                })
+                .collect(),
+        ))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let Some((snapshot, file)) = self.snapshot_for(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
+        let offset = lines.offset(position.position);
+        let items: Vec<CompletionItem> = assist::completions(&snapshot, file, offset)
+            .into_iter()
+            .map(|item| {
+                let snippet = matches!(
+                    item.kind,
+                    assist::ItemKind::Snippet | assist::ItemKind::Rule
+                );
+                CompletionItem {
+                    label: item.label,
+                    kind: Some(match item.kind {
+                        assist::ItemKind::Key => CompletionItemKind::PROPERTY,
+                        assist::ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+                        assist::ItemKind::Name(kind) => match kind {
+                            crate::syntax::ast::Kind::Party
+                            | crate::syntax::ast::Kind::Controller => CompletionItemKind::CLASS,
+                            crate::syntax::ast::Kind::Country => CompletionItemKind::CONSTANT,
+                            _ => CompletionItemKind::REFERENCE,
+                        },
+                        assist::ItemKind::Rule => CompletionItemKind::EVENT,
+                        assist::ItemKind::Snippet => CompletionItemKind::SNIPPET,
+                    }),
+                    detail: item.detail,
+                    documentation: Some(Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: item.documentation,
+                    })),
+                    insert_text: Some(item.insert),
+                    insert_text_format: Some(if snippet {
+                        InsertTextFormat::SNIPPET
+                    } else {
+                        InsertTextFormat::PLAIN_TEXT
+                    }),
+                    ..CompletionItem::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let (encoding, uris) = {
+            let state = self.state();
+            (state.encoding, state.uris.clone())
+        };
+        let lines = Lines::of(snapshot.sources.get(file), encoding);
+        let start = lines.offset(params.range.start);
+        let end = lines.offset(params.range.end);
+        let wanted = |kind: &CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|o| {
+                    kind.as_str() == o.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                })
+            })
+        };
+        let mut out = Vec::new();
+        let actions = if params
+            .context
+            .only
+            .as_ref()
+            .is_some_and(|only| only.iter().all(|o| o.as_str().starts_with("source")))
+        {
+            assist::fix_all(&snapshot, file).into_iter().collect()
+        } else {
+            assist::code_actions(&snapshot, file, start, end)
+        };
+        for action in actions {
+            let kind = if action.fix_all {
+                CodeActionKind::SOURCE_FIX_ALL
+            } else {
+                CodeActionKind::QUICKFIX
+            };
+            if !wanted(&kind) {
+                continue;
+            }
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for edit in &action.edits {
+                let Some(loc) = location(&snapshot, edit.span, encoding, &uris) else {
+                    continue;
+                };
+                changes
+                    .entry(loc.uri)
+                    .or_default()
+                    .push(TextEdit::new(loc.range, edit.text.clone()));
+            }
+            let diagnostics = action.diagnostic.and_then(|d| {
+                let span = d.primary?;
+                Some(vec![to_lsp_diagnostic(
+                    d,
+                    to_range(&snapshot, span, encoding),
+                    Vec::new(),
+                )])
+            });
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(kind),
+                diagnostics,
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: action.preferred.then_some(true),
+                ..CodeAction::default()
+            }));
+        }
+        Ok(Some(out))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = Lines::of(snapshot.sources.get(file), self.encoding());
+        let start = lines.offset(params.range.start);
+        let end = lines.offset(params.range.end);
+        Ok(Some(
+            assist::inlay_hints(&snapshot, file)
+                .into_iter()
+                .filter(|h| start <= h.at && h.at <= end)
+                .map(|h| InlayHint {
+                    position: lines.range(h.at..h.at).start,
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect(),
+        ))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some((snapshot, file)) = self.snapshot_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        Ok(Some(
+            assist::code_lenses(&snapshot, file)
+                .into_iter()
+                .map(|lens| CodeLens {
+                    range: to_range(&snapshot, lens.span, encoding),
+                    command: Some(Command {
+                        title: lens.title,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
                 })
                 .collect(),
         ))
