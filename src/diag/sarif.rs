@@ -154,7 +154,9 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
         }
         location
     };
-    let mut results: Vec<Value> = Vec::new();
+    // Each result is printed as soon as it is built, so the log never holds more than one
+    // result as a `serde_json::Value` tree (a tree of maps costs several times its text).
+    let mut results: Vec<String> = Vec::new();
     let mut left_out = 0usize;
     let mut related_left_out = 0usize;
     let mut seen: HashMap<u64, u32> = HashMap::new();
@@ -198,29 +200,28 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
                 }
                 result["locations"] = json!([{ "physicalLocation": physical }]);
             }
-            let related: Vec<Value> = d
-                .related
-                .iter()
-                .filter_map(|r| {
-                    let at = super::locate_named(sources, names, None, Some(r.span));
-                    let file = at.file?;
-                    Some(json!({
-                        "physicalLocation": {
-                            "artifactLocation": artifact(&file),
-                            "region": region(sources, r.span, false),
-                        },
-                        "message": { "text": r.message },
-                    }))
-                })
-                .collect();
-            if related.len() > MAX_RELATED {
-                related_left_out += related.len() - MAX_RELATED;
+            // Only the locations kept are built; the rest are counted (a finding can relate
+            // to every activity of the workspace).
+            let mut related: Vec<Value> = Vec::new();
+            for r in &d.related {
+                let at = super::locate_named(sources, names, None, Some(r.span));
+                let Some(file) = at.file else { continue };
+                if related.len() >= MAX_RELATED {
+                    related_left_out += 1;
+                    continue;
+                }
+                related.push(json!({
+                    "physicalLocation": {
+                        "artifactLocation": artifact(&file),
+                        "region": region(sources, r.span, false),
+                    },
+                    "message": { "text": r.message },
+                }));
             }
             if !related.is_empty() {
-                result["relatedLocations"] =
-                    Value::Array(related.into_iter().take(MAX_RELATED).collect());
+                result["relatedLocations"] = Value::Array(related);
             }
-            results.push(result);
+            results.push(serde_json::to_string_pretty(&result).unwrap_or_default());
         }
     }
     let mut notifications = Vec::new();
@@ -256,7 +257,7 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
         }},
         "invocations": [invocation],
         "columnKind": "utf16CodeUnits",
-        "results": results,
+        "results": [],
     });
     if let Some(base) = base {
         run["originalUriBaseIds"] = json!({ "CWD": { "uri": directory_uri(base) } });
@@ -266,7 +267,37 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
         "version": "2.1.0",
         "runs": [run],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+    let skeleton = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    splice_results(&skeleton, &results) + "\n"
+}
+
+/// Where the run's empty `results` array stands in the pretty-printed skeleton: the run's keys
+/// are indented six spaces. No string can hold it (strings have no raw line breaks).
+const RESULTS_SLOT: &str = "\n      \"results\": []";
+
+/// The skeleton with its empty `results` replaced by `results` (each pretty-printed alone),
+/// laid out exactly as `serde_json::to_string_pretty` lays out the whole tree.
+fn splice_results(skeleton: &str, results: &[String]) -> String {
+    let Some(at) = skeleton.find(RESULTS_SLOT).filter(|_| !results.is_empty()) else {
+        return skeleton.to_string();
+    };
+    let size: usize = results.iter().map(|r| r.len() + r.len() / 8).sum();
+    let mut out = String::with_capacity(skeleton.len() + size);
+    out.push_str(&skeleton[..at]);
+    out.push_str("\n      \"results\": [");
+    for (i, result) in results.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        for (j, line) in result.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+            }
+            out.push_str("        ");
+            out.push_str(line);
+        }
+    }
+    out.push_str("\n      ]");
+    out.push_str(&skeleton[at + RESULTS_SLOT.len()..]);
+    out
 }
 
 /// A SARIF region for `span`: 1-based lines, 1-based columns in UTF-16 code units.
@@ -318,6 +349,23 @@ mod tests {
             directory_uri(std::path::Path::new("/tmp/my dir")),
             "file:///tmp/my%20dir/"
         );
+    }
+
+    #[test]
+    fn spliced_results_print_as_the_whole_tree_would() {
+        let results = vec![
+            json!({ "ruleId": "B001", "message": { "text": "a\nb" }, "locations": [{ "x": [1, 2] }] }),
+            json!({ "ruleId": "C001", "related": [], "empty": {} }),
+        ];
+        let run = |results: Value| json!({ "runs": [{ "columnKind": "u", "results": results, "tool": { "a": [1] } }], "version": "2.1.0" });
+        let whole = serde_json::to_string_pretty(&run(Value::Array(results.clone()))).unwrap();
+        let skeleton = serde_json::to_string_pretty(&run(json!([]))).unwrap();
+        let printed: Vec<String> = results
+            .iter()
+            .map(|r| serde_json::to_string_pretty(r).unwrap())
+            .collect();
+        assert_eq!(splice_results(&skeleton, &printed), whole);
+        assert_eq!(splice_results(&skeleton, &[]), skeleton);
     }
 
     #[test]

@@ -419,6 +419,7 @@ fn insert(model: &mut Model, decl: Decl) {
         Decl::Country(d) => push(&mut model.countries, d),
         Decl::Breach(d) => push(&mut model.breaches, d),
     };
+    model.lookup[key.0 as usize].insert(key.1.clone(), position);
     model.index[key.0 as usize].insert(key.1, position);
 }
 
