@@ -15,7 +15,11 @@ static CORE: Mutex<Option<Incremental>> = Mutex::new(None);
 fn check_span(sources: &Sources, span: Span, code: &str, what: &str) {
     let text = &sources.get(span.file).text;
     let (start, end) = (span.start as usize, span.end as usize);
-    assert!(start <= end && end <= text.len(), "{code}: {what} span {start}..{end} out of a text of {}", text.len());
+    assert!(
+        start <= end && end <= text.len(),
+        "{code}: {what} span {start}..{end} out of a text of {}",
+        text.len()
+    );
     assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "{code}: {what} span {start}..{end} not on character boundaries"
@@ -34,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
     let analysis = core.analysis();
     let sources = core.sources();
     for diagnostic in &analysis.diagnostics {
-        assert!(!diagnostic.message.is_empty(), "{}: empty message", diagnostic.code);
+        assert!(
+            !diagnostic.message.is_empty(),
+            "{}: empty message",
+            diagnostic.code
+        );
         if let Some(span) = diagnostic.primary {
             check_span(sources, span, diagnostic.code, "primary");
         }

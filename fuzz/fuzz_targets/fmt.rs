@@ -33,18 +33,30 @@ fuzz_target!(|data: &[u8]| {
     let syntax_errors = lawful::syntax::parse(FileId(0), text).diagnostics;
     let formatted = match format(FileId(0), text) {
         Ok(formatted) => {
-            assert!(syntax_errors.is_empty(), "formatted a file with syntax errors: {syntax_errors:?}");
+            assert!(
+                syntax_errors.is_empty(),
+                "formatted a file with syntax errors: {syntax_errors:?}"
+            );
             formatted
         }
         Err(FmtError::Syntax(errors)) => {
-            assert!(!errors.is_empty() && !syntax_errors.is_empty(), "refused a file without syntax errors");
-            assert!(errors.iter().all(|e| e.code == "E001"), "refused for {errors:?}");
+            assert!(
+                !errors.is_empty() && !syntax_errors.is_empty(),
+                "refused a file without syntax errors"
+            );
+            assert!(
+                errors.iter().all(|e| e.code == "E001"),
+                "refused for {errors:?}"
+            );
             return;
         }
         Err(FmtError::Bug(why)) => panic!("formatter bug: {why}"),
     };
     match format(FileId(0), &formatted) {
-        Ok(again) => assert!(again == formatted, "not idempotent:\n{formatted:?}\nbecame\n{again:?}"),
+        Ok(again) => assert!(
+            again == formatted,
+            "not idempotent:\n{formatted:?}\nbecame\n{again:?}"
+        ),
         Err(error) => panic!("the formatted text is refused: {error:?}\n{formatted:?}"),
     }
     if formatted == text {
@@ -58,5 +70,8 @@ fuzz_target!(|data: &[u8]| {
     });
     let before = findings(core, text);
     let after = findings(core, &formatted);
-    assert!(before == after, "findings changed by formatting:\n{before:#?}\n{after:#?}\nformatted:\n{formatted:?}");
+    assert!(
+        before == after,
+        "findings changed by formatting:\n{before:#?}\n{after:#?}\nformatted:\n{formatted:?}"
+    );
 });

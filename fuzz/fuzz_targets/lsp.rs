@@ -72,7 +72,11 @@ fn check_span(text: &str, span: Span, what: &str) {
 }
 
 fn check_range(text: &str, start: usize, end: usize, what: &str) {
-    assert!(start <= end && end <= text.len(), "{what}: {start}..{end} out of a text of {}", text.len());
+    assert!(
+        start <= end && end <= text.len(),
+        "{what}: {start}..{end} out of a text of {}",
+        text.len()
+    );
     assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what}: {start}..{end} not on character boundaries"
@@ -90,7 +94,11 @@ fn document(data: &[u8]) {
         if edit.len() < 5 {
             continue;
         }
-        let encoding = if edit[0] & 1 == 0 { Encoding::Utf8 } else { Encoding::Utf16 };
+        let encoding = if edit[0] & 1 == 0 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
         let range = Range::new(
             Position::new(u32::from(edit[1] >> 4), u32::from(edit[2])),
             Position::new(u32::from(edit[3] >> 4), u32::from(edit[4])),
@@ -102,7 +110,11 @@ fn document(data: &[u8]) {
             let bytes = lines.byte_range(range);
             check_range(&text, bytes.start, bytes.end, "byte_range");
             let position = lines.position(bytes.start);
-            assert_eq!(lines.offset(position), bytes.start, "position/offset round trip");
+            assert_eq!(
+                lines.offset(position),
+                bytes.start,
+                "position/offset round trip"
+            );
         }
         apply_change(&mut text, (!whole).then_some(range), &new_text, encoding);
         positions.push((encoding, range.start));
@@ -111,9 +123,17 @@ fn document(data: &[u8]) {
     let (root, disk) = disk();
     let path = root.join("fuzz.lawful");
     let mut documents = HashMap::new();
-    documents.insert(path.clone(), Document { text: text.clone(), version: 1 });
+    documents.insert(
+        path.clone(),
+        Document {
+            text: text.clone(),
+            version: 1,
+        },
+    );
     let snap = snapshot(disk, &documents, 1);
-    let file = snap.file_of(&path).expect("the open buffer is in the snapshot");
+    let file = snap
+        .file_of(&path)
+        .expect("the open buffer is in the snapshot");
     assert_eq!(snap.sources.get(file).text, text);
     for diagnostic in &snap.analysis.diagnostics {
         if let Some(span) = diagnostic.primary
@@ -141,7 +161,11 @@ fn document(data: &[u8]) {
     outline(&text, &ide::outline(&snap, file));
     let formatted = ide::format_document(&snap, file);
     if let Ok(Some(formatted)) = &formatted {
-        assert!(lawful::syntax::parse(file, formatted).diagnostics.is_empty());
+        assert!(
+            lawful::syntax::parse(file, formatted)
+                .diagnostics
+                .is_empty()
+        );
     }
     for &(encoding, position) in positions.iter().take(8) {
         let lines = Lines::new(&text, encoding);
