@@ -56,7 +56,10 @@ pub async fn screen(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite +
         if reader.read_exact(&mut body).await.is_err() {
             return;
         }
-        if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+        // Decoded in full, not skimmed with `IgnoredAny`: that skips strings without decoding
+        // them, so bytes that are not UTF-8 or a lone `\ud800` inside a string went through
+        // and stopped the server (found by the `lsp` fuzz target). Linear in the frame.
+        if let Err(error) = serde_json::from_slice::<serde_json::Value>(&body) {
             super::log(format!("dropped a message that is not JSON: {error}"));
             continue;
         }
