@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes hostile workspaces (one directory per input class) for the budgets in
-docs/robustness.md. Each is at most the 16 MiB file-size limit.
+docs/robustness.md. Each is at most the 4 MiB file-size limit.
 
     python3 fuzz/hostile_inputs.py /tmp/hostile
     for d in /tmp/hostile/*/; do /usr/bin/time -v target/release/lawful check "$d"; done
@@ -8,7 +8,7 @@ docs/robustness.md. Each is at most the 16 MiB file-size limit.
 import os
 import sys
 
-LIMIT = 16 * 1024 * 1024 - 1024
+LIMIT = 4 * 1024 * 1024 - 1024
 CONTROLLER = 'controller c "C B.V." { country NL; contact "privacy@c.nl"; notice "https://c.nl" }\n'
 ACTIVITY_BODY = 'purpose contract-performance; basis contract; subjects customers; data email; retention 1 year'
 

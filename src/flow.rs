@@ -1,4 +1,4 @@
-//! The data-flow graph of SPEC §4.1 and the queries the rules ask of it.
+//! The data-flow graph (docs/language.md) and the queries the rules ask of it.
 //!
 //! Nodes are subjects categories, activities, parties and systems; each edge carries the
 //! data categories (composites expanded) that travel along it. Edges out of a party or a
@@ -580,7 +580,7 @@ pub struct Origin {
     pub compatible_on_path: bool,
 }
 
-/// An activity is automated unless its only channel is `paper` (SPEC §4.1).
+/// An activity is automated unless its only channel is `paper`.
 pub fn automated(activity: &Activity) -> bool {
     let channels: Vec<Channel> = activity
         .channels

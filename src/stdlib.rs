@@ -1,4 +1,4 @@
-//! The standard library, written in Lawful and embedded in the binary (SPEC Appendix A).
+//! The standard library, written in Lawful and embedded in the binary (docs/language.md lists what it holds).
 
 use crate::source::{Origin, Sources};
 

@@ -191,7 +191,7 @@ impl Ord for DateTime {
     }
 }
 
-/// A duration unit; durations compare in days (week 7, month 30, year 365: SPEC §2).
+/// A duration unit; durations compare in days (week 7, month 30, year 365, as docs/language.md says).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
     Hour,

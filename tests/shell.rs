@@ -687,7 +687,7 @@ fn a_huge_sparse_file_is_e011_without_being_read() {
         json["diagnostics"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("larger than the limit of 16 MiB"),
+            .contains("larger than the limit of 4 MiB"),
         "{json:#}"
     );
     assert!(

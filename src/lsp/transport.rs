@@ -7,7 +7,7 @@
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-/// No request comes near this: the largest file is 16 MiB, escaped at most six-fold in JSON.
+/// No request comes near this: the largest file is 4 MiB, escaped at most six-fold in JSON.
 const MAX_FRAME: usize = 128 * 1024 * 1024;
 
 /// Copies well-formed frames from `input` to `output` until `input` ends.

@@ -19,7 +19,7 @@ struct LawfulParser;
 /// Bytes past a swallowed region that the strict probe may read to explain it.
 const PROBE_WINDOW: usize = 4096;
 
-/// Blocks may nest this deep (SPEC §2 asks for at least 64); deeper input is an E001.
+/// Blocks may nest this deep (the language promises at least 64); deeper input is an E001.
 pub const MAX_NESTING: usize = 64;
 
 #[derive(Debug, Default)]
