@@ -3,6 +3,10 @@
 //! with country and mechanism, unprotected ones in red, findings on edges, and a readable
 //! layered SVG at 50 activities.
 
+#[path = "support/dir.rs"]
+mod dir;
+use dir::Dir;
+
 mod support;
 
 use lawful::graph::{self, Map, MapEdge, MapNode, NodeKind};
@@ -11,43 +15,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lawful");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-struct Dir {
-    root: PathBuf,
-}
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let unique = format!(
-            "lawful-graph-{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let root = fs::canonicalize(std::env::temp_dir()).unwrap().join(unique);
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        Dir { root }
-    }
-
-    fn file(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Dir {
-        let path = self.root.join(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-        self
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
-    }
-}
 
 struct Run {
     code: i32,

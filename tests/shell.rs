@@ -5,6 +5,10 @@
 //! nothing read outside the workspace, nothing written through a link, nothing skipped
 //! silently, no file dropped, no control character printed, write failures reported.
 
+#[path = "support/dir.rs"]
+mod dir;
+use dir::{CONTROLLER, Dir, no_basis};
+
 #[path = "support/schema.rs"]
 mod schema;
 
@@ -14,34 +18,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lawful");
-
-const CONTROLLER: &str = r#"controller acme "Acme B.V." {
-  country NL
-  contact "privacy@acme.example"
-  notice "https://acme.example/privacy"
-  measures encryption, access-control, https
-  rights {
-    access "account page"
-    rectification "account page"
-    erasure "privacy@acme.example"
-    restriction "privacy@acme.example"
-    objection "privacy@acme.example"
-    portability "account page" { format json }
-    withdraw-consent "preference centre"
-    verify-identity "login"
-  }
-}
-"#;
-
-/// `NAME` without a basis: B001 at line 1, column 10.
-fn no_basis(name: &str) -> String {
-    format!(
-        "activity {name} \"Orders\" {{\n  purpose billing\n  subjects customers\n  data name, email\n  retention 7 years\n}}\n"
-    )
-}
 
 const CLEAN: &str = r#"activity orders "Orders" {
   purpose billing
@@ -64,44 +42,6 @@ const PROCESSOR: &str = r#"party mailco "MailCo" {
   }
 }
 "#;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh directory under the temp dir, deleted on drop.
-struct Dir {
-    root: PathBuf,
-}
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let unique = format!(
-            "lawful-shell-{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let root = fs::canonicalize(std::env::temp_dir()).unwrap().join(unique);
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        Dir { root }
-    }
-
-    fn file(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Dir {
-        let path = self.root.join(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-        self
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.root.join(relative)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
-    }
-}
 
 struct Run {
     code: i32,
