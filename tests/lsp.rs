@@ -1,7 +1,12 @@
 //! Protocol tests: the real JSON-RPC server (`lawful::lsp::service`, framing and all) in
 //! process, driven by a fake client over in-memory pipes that answers the server's requests
 //! and collects `publishDiagnostics`. Every test runs under a timeout, so a hang fails.
+
 #![cfg(feature = "lsp")]
+
+#[path = "support/lsp_workspace.rs"]
+mod lsp_workspace;
+use lsp_workspace::{ACTIVITIES, CONTROLLER};
 
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -233,20 +238,6 @@ fn run<F: std::future::Future<Output = ()>>(body: F) {
         });
 }
 
-const CONTROLLER: &str = "controller example \"Example B.V.\" {
-  country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\"
-  dpo \"dpo@example.nl\"
-  measures access-control, encryption, https, logging
-  rights {
-    access \"privacy@example.nl\"; rectification \"privacy@example.nl\"; erasure \"privacy@example.nl\"
-    restriction \"privacy@example.nl\"; objection \"privacy@example.nl\"
-    withdraw-consent \"privacy@example.nl\"; human-intervention \"privacy@example.nl\"
-    portability \"privacy@example.nl\" { format json, csv }
-    verify-identity \"reply from the e-mail address on file\"
-  }
-}
-";
-
 const PARTIES: &str = "party mailco \"Mail Co Inc.\" {
   role processor
   country US
@@ -256,18 +247,6 @@ const PARTIES: &str = "party mailco \"Mail Co Inc.\" {
             assistance-rights, assistance-obligations, deletion, audits
   }
 }
-";
-
-const ACTIVITIES: &str = "activity newsletter \"Newsletter\" {
-  purpose newsletter-mail
-  basis consent { evidence \"signup form log\"; notice \"https://example.nl/privacy\" }
-  subjects customers
-  data email
-  retention until-withdrawn
-  recipient mailco
-}
-
-purpose newsletter-mail \"Sending the newsletter\" { kind marketing }
 ";
 
 fn shop() -> Dir {

@@ -2,26 +2,17 @@
 //! a multi-file workspace, waits for diagnostics, asks for hover, definition, references,
 //! completion, code actions, rename and formatting, then edits a party in one file and sees the findings of another
 //! file change. Skipped, with a note, when `nvim` is not installed (`.ci/run` installs it).
+
 #![cfg(feature = "lsp")]
+
+#[path = "support/lsp_workspace.rs"]
+mod lsp_workspace;
+use lsp_workspace::{ACTIVITIES, CONTROLLER};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const CONTROLLER: &str = "controller example \"Example B.V.\" {
-  country NL; contact \"privacy@example.nl\"; notice \"https://example.nl/privacy\"
-  dpo \"dpo@example.nl\"
-  measures access-control, encryption, https, logging
-  rights {
-    access \"privacy@example.nl\"; rectification \"privacy@example.nl\"; erasure \"privacy@example.nl\"
-    restriction \"privacy@example.nl\"; objection \"privacy@example.nl\"
-    withdraw-consent \"privacy@example.nl\"; human-intervention \"privacy@example.nl\"
-    portability \"privacy@example.nl\" { format json, csv }
-    verify-identity \"reply from the e-mail address on file\"
-  }
-}
-";
 
 const PARTIES: &str = "party  mailco \"Mail Co Inc.\" {
   role processor
@@ -32,18 +23,6 @@ const PARTIES: &str = "party  mailco \"Mail Co Inc.\" {
             assistance-rights, assistance-obligations, deletion, audits
   }
 }
-";
-
-const ACTIVITIES: &str = "activity newsletter \"Newsletter\" {
-  purpose newsletter-mail
-  basis consent { evidence \"signup form log\"; notice \"https://example.nl/privacy\" }
-  subjects customers
-  data email
-  retention until-withdrawn
-  recipient mailco
-}
-
-purpose newsletter-mail \"Sending the newsletter\" { kind marketing }
 ";
 
 /// The editor's side, in Lua that runs on Neovim 0.7 and later. Results go to a JSON file.

@@ -308,7 +308,7 @@ impl Server {
             let file = snapshot.sources.find(&name)?;
             return Some((snapshot, file));
         }
-        let path = core::real_path(&uri.to_file_path()?);
+        let path = document_path(uri)?;
         let root = self.state().workspace_for(&path)?;
         let snapshot = self.fresh(&root).await?;
         let file = snapshot.file_of(&path)?;
@@ -869,7 +869,7 @@ impl LanguageServer for Server {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let uri = params.text_document.uri;
-        let Some(path) = uri.to_file_path().map(|p| core::real_path(&p)) else {
+        let Some(path) = document_path(&uri) else {
             return;
         };
         {
@@ -890,12 +890,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let Some(path) = params
-            .text_document
-            .uri
-            .to_file_path()
-            .map(|p| core::real_path(&p))
-        else {
+        let Some(path) = document_path(&params.text_document.uri) else {
             return;
         };
         {
@@ -920,12 +915,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let Some(path) = params
-            .text_document
-            .uri
-            .to_file_path()
-            .map(|p| core::real_path(&p))
-        else {
+        let Some(path) = document_path(&params.text_document.uri) else {
             return;
         };
         self.state().invalidate(&[path], false);
@@ -933,12 +923,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let Some(path) = params
-            .text_document
-            .uri
-            .to_file_path()
-            .map(|p| core::real_path(&p))
-        else {
+        let Some(path) = document_path(&params.text_document.uri) else {
             return;
         };
         {
@@ -955,7 +940,7 @@ impl LanguageServer for Server {
         let paths: Vec<PathBuf> = params
             .changes
             .iter()
-            .filter_map(|c| c.uri.to_file_path().map(|p| core::real_path(&p)))
+            .filter_map(|c| document_path(&c.uri))
             .collect();
         let config_changed = paths.iter().any(|p| {
             p.file_name()
@@ -1418,4 +1403,10 @@ impl LanguageServer for Server {
                 .collect(),
         ))
     }
+}
+
+/// The real path of the file a `file:` URI names, the key every document and workspace is kept
+/// under (so a link and its target are one document); `None` for other schemes.
+fn document_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| core::real_path(&p))
 }
