@@ -12,6 +12,10 @@
 mod gen_workspace;
 
 use lawful::incremental::Incremental;
+
+/// The allocator of the `lawful` binary (src/main.rs), whose language server this measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use lawful::time::Date;
 use std::path::Path;
 use std::time::{Duration, Instant};
