@@ -90,7 +90,7 @@ pub fn set_timings(on: bool) {
 }
 
 /// A parser thread's stack: deep enough for the nesting limit, like the main thread's.
-const STACK_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// The units of `files`, in their order, on up to `threads` threads. Files are cut into
 /// contiguous runs of about equal bytes, one per thread; the result does not depend on the cut.
@@ -178,33 +178,49 @@ pub fn analyze_with(sources: &Sources, settings: &Settings, threads: usize) -> A
     workspace_stages(
         sources,
         settings,
-        lowered,
-        &lost_names,
-        diagnostics,
+        Lowering {
+            lowered,
+            lost_names,
+            diagnostics,
+        },
         user,
+        threads,
         timer,
     )
 }
 
+/// What the per-file stage hands the workspace stages: every file's lowered declarations (the
+/// user's files in path order, then the stdlib's), the names lost to syntax errors, and the
+/// files' own diagnostics.
+pub(crate) struct Lowering {
+    pub(crate) lowered: Vec<model::Lowered>,
+    pub(crate) lost_names: Vec<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
 /// Everything after lowering, over the whole workspace: resolution, the data-flow graph, the
-/// facts, the rules, then follow-on findings, allows, severities and the order. `lowered`
-/// holds the user's files in path order, then the stdlib's.
+/// facts, the rules, then follow-on findings, allows, severities and the order, on up to
+/// `threads` threads.
 pub(crate) fn workspace_stages(
     sources: &Sources,
     settings: &Settings,
-    lowered: Vec<model::Lowered>,
-    lost_names: &[String],
-    mut diagnostics: Vec<Diagnostic>,
+    units: Lowering,
     files: usize,
+    threads: usize,
     mut timer: Timings,
 ) -> Analysis {
-    let model = model::resolve(lowered, lost_names, &mut diagnostics);
+    let Lowering {
+        lowered,
+        lost_names,
+        mut diagnostics,
+    } = units;
+    let model = model::resolve(lowered, &lost_names, &mut diagnostics);
     timer.phase("resolve");
     let flow = Flow::build(&model);
     timer.phase("flow");
-    let facts = crate::facts::Facts::derive(&model, &flow, settings);
+    let facts = crate::facts::Facts::derive_on(&model, &flow, settings, threads);
     timer.phase("facts");
-    crate::rules::run(&model, &flow, &facts, settings, &mut diagnostics);
+    crate::rules::run_on(&model, &flow, &facts, settings, threads, &mut diagnostics);
     timer.phase("rules");
     drop_follow_on_findings(&model, &mut diagnostics);
     apply_allows(&model, &mut diagnostics);

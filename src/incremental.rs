@@ -252,10 +252,13 @@ impl Incremental {
         let mut analysis = analysis::workspace_stages(
             &self.sources,
             &settings,
-            lowered,
-            &lost_names,
-            diagnostics,
+            analysis::Lowering {
+                lowered,
+                lost_names,
+                diagnostics,
+            },
             self.by_path.len(),
+            self.threads,
             timer,
         );
         if !self.config_diagnostics.is_empty() {

@@ -287,7 +287,8 @@ fn only_changed_files_are_parsed_again() {
 }
 
 /// The same diagnostics on one thread and on several, for every example and a generated
-/// workspace large enough to be cut into runs.
+/// workspace large enough to be cut into runs and for the workspace stages to share their
+/// work (2,000 activities or more).
 #[test]
 fn output_is_the_same_on_any_number_of_threads() {
     let mut workspaces: Vec<(Option<String>, BTreeMap<String, String>)> =
@@ -295,8 +296,8 @@ fn output_is_the_same_on_any_number_of_threads() {
     let mut generated = BTreeMap::new();
     for f in 0..12 {
         let mut text = String::new();
-        for a in 0..60 {
-            let n = f * 60 + a;
+        for a in 0..180 {
+            let n = f * 180 + a;
             text.push_str(&format!(
                 "activity a{n} {{\n  purpose billing\n  basis contract\n  subjects customers\n  data email, {}\n  retention 1 year\n  recipient p{}\n}}\n",
                 if n % 7 == 0 { "emial" } else { "name" },
@@ -342,7 +343,7 @@ fn output_is_the_same_on_any_number_of_threads() {
         if config_text.is_none() {
             // The generated workspace: misspelled data (E004) in every seventh activity.
             let e004 = one.diagnostics.iter().filter(|d| d.code == "E004").count();
-            assert_eq!(e004, (0..720).filter(|n| n % 7 == 0).count());
+            assert_eq!(e004, (0..2160).filter(|n| n % 7 == 0).count());
         }
     }
 }

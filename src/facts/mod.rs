@@ -50,9 +50,19 @@ pub struct Facts {
 
 impl Facts {
     pub fn derive(model: &Model, flow: &Flow, settings: &Settings) -> Facts {
-        let activities = activity::derive(model, flow);
+        Facts::derive_on(model, flow, settings, 1)
+    }
+
+    /// [`Facts::derive`] on up to `threads` threads (large workspaces only); the same facts
+    /// for any count.
+    pub fn derive_on(model: &Model, flow: &Flow, settings: &Settings, threads: usize) -> Facts {
+        let (activities, (transfers, parties, onward_from)) = crate::parallel::join(
+            threads,
+            model.activities.len(),
+            || activity::derive(model, flow),
+            || transfers::derive(model, flow, settings.today),
+        );
         let dpo_required = activity::dpo_reasons(model, &activities);
-        let (transfers, parties, onward_from) = transfers::derive(model, flow, settings.today);
         let index = transfers::EdgeIndex::build(model, &transfers);
         let breaches = model
             .breaches
