@@ -2,7 +2,9 @@
  * Tree-sitter grammar for Lawful (`.lawful` policy files), for highlighting and structure in
  * Neovim and Helix. It follows the compiler's grammar (`grammar/lawful.pest`): declarations
  * `KIND NAME "title"? { … }`, statements `key values? block?` separated by newlines or `;`,
- * values as comma-separated phrases of words, strings, numbers, dates and date-times.
+ * values as comma-separated phrases of words, strings, numbers, durations (`2 years`), dates
+ * and date-times. The kinds and units are contextual keywords: `data` is a kind at the top
+ * level and a key inside a block, `years` a unit only right after a number.
  * The compiler stays the judge of validity; this grammar only has to read valid files and
  * recover on the rest.
  */
@@ -11,7 +13,9 @@ const KINDS = [
   'purpose', 'system', 'country', 'breach',
 ];
 
-const NEWLINE = /\r?\n|\r/;
+const UNITS = [
+  'hours', 'hour', 'days', 'day', 'weeks', 'week', 'months', 'month', 'years', 'year',
+];
 
 module.exports = grammar({
   name: 'lawful',
@@ -21,13 +25,13 @@ module.exports = grammar({
   word: $ => $.identifier,
 
   rules: {
-    source_file: $ => repeat(choice($.declaration, NEWLINE, ';')),
+    source_file: $ => repeat(choice($.declaration, $._newline, ';')),
 
     declaration: $ => seq(
       field('kind', $.kind),
       field('name', $.identifier),
       optional(field('title', $.string)),
-      repeat(NEWLINE),
+      repeat($._newline),
       field('body', $.block),
     ),
 
@@ -35,7 +39,7 @@ module.exports = grammar({
 
     block: $ => seq(
       '{',
-      repeat(choice($.statement, NEWLINE, ';')),
+      repeat(choice($.statement, $._newline, ';')),
       '}',
     ),
 
@@ -47,7 +51,7 @@ module.exports = grammar({
 
     values: $ => prec.right(seq(
       $.phrase,
-      repeat(seq(',', repeat(NEWLINE), $.phrase)),
+      repeat(seq(',', repeat($._newline), $.phrase)),
     )),
 
     phrase: $ => prec.right(repeat1($._value)),
@@ -56,9 +60,14 @@ module.exports = grammar({
       $.string,
       $.datetime,
       $.date,
+      $.duration,
       $.integer,
       $.identifier,
     ),
+
+    duration: $ => seq(field('amount', $.integer), field('unit', $.unit)),
+
+    unit: _ => choice(...UNITS),
 
     identifier: _ => /[A-Za-z_][A-Za-z0-9_-]*/,
 
@@ -74,5 +83,7 @@ module.exports = grammar({
     )),
 
     comment: _ => token(seq('#', /[^\r\n]*/)),
+
+    _newline: _ => /\r?\n|\r/,
   },
 });
