@@ -13,6 +13,8 @@ const KINDS = [
   'purpose', 'system', 'country', 'breach',
 ];
 
+const ESCAPE = /\\(["\\nt]|u\{[0-9A-Fa-f]{1,6}\})/;
+
 const UNITS = [
   'hours', 'hour', 'days', 'day', 'weeks', 'week', 'months', 'month', 'years', 'year',
 ];
@@ -27,8 +29,12 @@ module.exports = grammar({
   rules: {
     source_file: $ => repeat(choice($.declaration, $._newline, ';')),
 
+    // A word that is no kind (`processor mailco { … }`, `activty orders { … }`) still heads a
+    // declaration, as `unknown_kind`: the compiler reports it (E001), and the tree keeps its
+    // shape, so the statements inside are not read as declarations of their own (`country NL`
+    // as a `country`) and the declarations after it are not lost to error recovery.
     declaration: $ => seq(
-      field('kind', $.kind),
+      field('kind', choice($.kind, alias($.identifier, $.unknown_kind))),
       field('name', $.identifier),
       optional(field('title', $.string)),
       repeat($._newline),
@@ -77,9 +83,11 @@ module.exports = grammar({
 
     datetime: _ => /[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?/,
 
+    // The compiler's escapes only (`\" \\ \n \t \u{…}`): any other is an error there, so here.
     string: _ => token(choice(
-      seq('"""', /([^"\\]|\\.|"[^"]|""[^"])*/, '"""'),
-      seq('"', /([^"\\\r\n]|\\.)*/, '"'),
+      // Up to two quotes at a time inside `"""…"""`, and not at its end (as the compiler reads it).
+      seq('"""', repeat(seq(/"{0,2}/, choice(/[^"\\]/, ESCAPE))), '"""'),
+      seq('"', repeat(choice(/[^"\\\r\n]/, ESCAPE)), '"'),
     )),
 
     comment: _ => token(seq('#', /[^\r\n]*/)),

@@ -1,15 +1,14 @@
-; Lawful highlights, with the capture names of Neovim (0.8+ and nvim-treesitter; 0.7 falls
-; back from `keyword.directive` to `keyword`). Helix has its own copy with Helix's names in
-; editors/helix/queries/lawful/highlights.scm. In Neovim the last matching pattern wins, so the
-; general patterns come first and the particular ones after them.
+; Lawful highlights, with the capture names of Neovim (0.8+ and nvim-treesitter; 0.7 maps
+; `keyword.directive` to `keyword`). Helix has a copy with Helix's names in
+; editors/helix/queries/lawful/highlights.scm. No two patterns capture the same token, so the
+; result does not depend on which pattern an editor lets win.
 
 (comment) @comment
 
 (string) @string
 
-(integer) @number
-
 [
+  (integer)
   (date)
   (datetime)
 ] @number
@@ -22,12 +21,17 @@
 (declaration
   name: (identifier) @type)
 
-(statement
+((statement
   key: (identifier) @property)
+  (#not-eq? @property "allow"))
 
 ; References and vocabulary words (`country NL`, `data email, name`).
-(phrase
-  (identifier) @variable)
+((statement
+  key: (identifier) @_key
+  values: (values
+    (phrase
+      (identifier) @variable)))
+  (#not-eq? @_key "allow"))
 
 ; `allow CODE "reason"`: the key is a directive, the first word the rule code.
 ((statement

@@ -7,16 +7,16 @@
 #endif
 
 #define LANGUAGE_VERSION 14
-#define STATE_COUNT 37
+#define STATE_COUNT 46
 #define LARGE_STATE_COUNT 2
 #define SYMBOL_COUNT 46
-#define ALIAS_COUNT 0
+#define ALIAS_COUNT 1
 #define TOKEN_COUNT 31
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 8
 #define MAX_ALIAS_SEQUENCE_LENGTH 5
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 10
+#define PRODUCTION_ID_COUNT 14
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -65,6 +65,7 @@ enum ts_symbol_identifiers {
   aux_sym_block_repeat1 = 43,
   aux_sym_values_repeat1 = 44,
   aux_sym_phrase_repeat1 = 45,
+  alias_sym_unknown_kind = 46,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -114,6 +115,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_block_repeat1] = "block_repeat1",
   [aux_sym_values_repeat1] = "values_repeat1",
   [aux_sym_phrase_repeat1] = "phrase_repeat1",
+  [alias_sym_unknown_kind] = "unknown_kind",
 };
 
 static const TSSymbol ts_symbol_map[] = {
@@ -163,6 +165,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_block_repeat1] = aux_sym_block_repeat1,
   [aux_sym_values_repeat1] = aux_sym_values_repeat1,
   [aux_sym_phrase_repeat1] = aux_sym_phrase_repeat1,
+  [alias_sym_unknown_kind] = alias_sym_unknown_kind,
 };
 
 static const TSSymbolMetadata ts_symbol_metadata[] = {
@@ -350,6 +353,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [alias_sym_unknown_kind] = {
+    .visible = true,
+    .named = true,
+  },
 };
 
 enum ts_field_identifiers {
@@ -377,14 +384,18 @@ static const char * const ts_field_names[] = {
 
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [1] = {.index = 0, .length = 3},
-  [2] = {.index = 3, .length = 1},
-  [3] = {.index = 4, .length = 4},
-  [4] = {.index = 8, .length = 3},
-  [5] = {.index = 11, .length = 2},
-  [6] = {.index = 13, .length = 2},
-  [7] = {.index = 15, .length = 4},
-  [8] = {.index = 19, .length = 2},
-  [9] = {.index = 21, .length = 3},
+  [2] = {.index = 0, .length = 3},
+  [3] = {.index = 3, .length = 1},
+  [4] = {.index = 4, .length = 4},
+  [5] = {.index = 8, .length = 3},
+  [6] = {.index = 4, .length = 4},
+  [7] = {.index = 8, .length = 3},
+  [8] = {.index = 11, .length = 2},
+  [9] = {.index = 13, .length = 2},
+  [10] = {.index = 15, .length = 4},
+  [11] = {.index = 15, .length = 4},
+  [12] = {.index = 19, .length = 2},
+  [13] = {.index = 21, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -425,6 +436,18 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
+  [1] = {
+    [0] = alias_sym_unknown_kind,
+  },
+  [4] = {
+    [0] = alias_sym_unknown_kind,
+  },
+  [5] = {
+    [0] = alias_sym_unknown_kind,
+  },
+  [10] = {
+    [0] = alias_sym_unknown_kind,
+  },
 };
 
 static const uint16_t ts_non_terminal_alias_map[] = {
@@ -469,6 +492,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [34] = 34,
   [35] = 35,
   [36] = 36,
+  [37] = 37,
+  [38] = 38,
+  [39] = 39,
+  [40] = 40,
+  [41] = 41,
+  [42] = 42,
+  [43] = 43,
+  [44] = 44,
+  [45] = 45,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -476,199 +508,289 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(25);
+      if (eof) ADVANCE(41);
       ADVANCE_MAP(
-        '\n', 43,
-        '\r', 44,
+        '\n', 59,
+        '\r', 60,
         '"', 1,
-        '#', 42,
-        ',', 29,
-        ';', 26,
-        '{', 27,
-        '}', 28,
+        '#', 58,
+        ',', 45,
+        ';', 42,
+        '{', 43,
+        '}', 44,
       );
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(50);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(30);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(46);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(41);
-      if (lookahead == '\\') ADVANCE(24);
+      if (lookahead == '"') ADVANCE(57);
+      if (lookahead == '\\') ADVANCE(9);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(2);
       END_STATE();
     case 2:
-      if (lookahead == '"') ADVANCE(40);
-      if (lookahead == '\\') ADVANCE(24);
+      if (lookahead == '"') ADVANCE(56);
+      if (lookahead == '\\') ADVANCE(9);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(2);
       END_STATE();
     case 3:
-      if (lookahead == '"') ADVANCE(40);
-      if (lookahead != 0) ADVANCE(4);
+      if (lookahead == '"') ADVANCE(56);
+      if (lookahead == '\\') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(5);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(5);
-      if (lookahead == '\\') ADVANCE(23);
-      if (lookahead != 0) ADVANCE(4);
+      if (lookahead == '"') ADVANCE(3);
+      if (lookahead == '\\') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(5);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(3);
-      if (lookahead != 0) ADVANCE(4);
+      if (lookahead == '"') ADVANCE(4);
+      if (lookahead == '\\') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(5);
       END_STATE();
     case 6:
-      if (lookahead == '-') ADVANCE(16);
+      if (lookahead == '-') ADVANCE(32);
       END_STATE();
     case 7:
-      if (lookahead == ':') ADVANCE(18);
+      if (lookahead == ':') ADVANCE(34);
       END_STATE();
     case 8:
-      if (lookahead == ':') ADVANCE(20);
+      if (lookahead == ':') ADVANCE(36);
       END_STATE();
     case 9:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(6);
+      if (lookahead == 'u') ADVANCE(11);
+      if (lookahead == '"' ||
+          lookahead == '\\' ||
+          lookahead == 'n' ||
+          lookahead == 't') ADVANCE(2);
       END_STATE();
     case 10:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(36);
+      if (lookahead == 'u') ADVANCE(12);
+      if (lookahead == '"' ||
+          lookahead == '\\' ||
+          lookahead == 'n' ||
+          lookahead == 't') ADVANCE(5);
       END_STATE();
     case 11:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
+      if (lookahead == '{') ADVANCE(39);
       END_STATE();
     case 12:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(38);
+      if (lookahead == '{') ADVANCE(40);
       END_STATE();
     case 13:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      if (lookahead == '}') ADVANCE(5);
       END_STATE();
     case 14:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+      if (lookahead == '}') ADVANCE(5);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(13);
       END_STATE();
     case 15:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(9);
+      if (lookahead == '}') ADVANCE(5);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(14);
       END_STATE();
     case 16:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
+      if (lookahead == '}') ADVANCE(5);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(15);
       END_STATE();
     case 17:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
+      if (lookahead == '}') ADVANCE(5);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(16);
       END_STATE();
     case 18:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
+      if (lookahead == '}') ADVANCE(5);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(17);
       END_STATE();
     case 19:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      if (lookahead == '}') ADVANCE(2);
       END_STATE();
     case 20:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
+      if (lookahead == '}') ADVANCE(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(19);
       END_STATE();
     case 21:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
+      if (lookahead == '}') ADVANCE(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(20);
       END_STATE();
     case 22:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      if (lookahead == '}') ADVANCE(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(21);
       END_STATE();
     case 23:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(4);
+      if (lookahead == '}') ADVANCE(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(22);
       END_STATE();
     case 24:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(2);
+      if (lookahead == '}') ADVANCE(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(23);
       END_STATE();
     case 25:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(6);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(anon_sym_SEMI);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(52);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
       END_STATE();
     case 28:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(54);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(53);
       END_STATE();
     case 30:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(55);
+      END_STATE();
+    case 31:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      END_STATE();
+    case 32:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
+      END_STATE();
+    case 33:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
+      END_STATE();
+    case 34:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
+      END_STATE();
+    case 35:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
+      END_STATE();
+    case 36:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
+      END_STATE();
+    case 37:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
+      END_STATE();
+    case 38:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      END_STATE();
+    case 39:
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(24);
+      END_STATE();
+    case 40:
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(18);
+      END_STATE();
+    case 41:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 42:
+      ACCEPT_TOKEN(anon_sym_SEMI);
+      END_STATE();
+    case 43:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 44:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 45:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 46:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(30);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(46);
       END_STATE();
-    case 31:
+    case 47:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '-') ADVANCE(15);
+      if (lookahead == '-') ADVANCE(31);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_') ADVANCE(35);
+          lookahead == '_') ADVANCE(51);
       END_STATE();
-    case 32:
+    case 48:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '_') ADVANCE(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      if (lookahead == '_') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(47);
       END_STATE();
-    case 33:
+    case 49:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '_') ADVANCE(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (lookahead == '_') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(48);
       END_STATE();
-    case 34:
+    case 50:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '_') ADVANCE(35);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (lookahead == '_') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(49);
       END_STATE();
-    case 35:
+    case 51:
       ACCEPT_TOKEN(sym_integer);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_') ADVANCE(35);
+          lookahead == '_') ADVANCE(51);
       END_STATE();
-    case 36:
+    case 52:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(17);
+      if (lookahead == 'T') ADVANCE(33);
       END_STATE();
-    case 37:
+    case 53:
       ACCEPT_TOKEN(sym_datetime);
       END_STATE();
-    case 38:
+    case 54:
       ACCEPT_TOKEN(sym_datetime);
-      if (lookahead == ':') ADVANCE(19);
-      if (lookahead == 'Z') ADVANCE(37);
+      if (lookahead == ':') ADVANCE(35);
+      if (lookahead == 'Z') ADVANCE(53);
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(22);
+          lookahead == '-') ADVANCE(38);
       END_STATE();
-    case 39:
+    case 55:
       ACCEPT_TOKEN(sym_datetime);
-      if (lookahead == 'Z') ADVANCE(37);
+      if (lookahead == 'Z') ADVANCE(53);
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(22);
+          lookahead == '-') ADVANCE(38);
       END_STATE();
-    case 40:
+    case 56:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 41:
+    case 57:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(4);
+      if (lookahead == '"') ADVANCE(5);
       END_STATE();
-    case 42:
+    case 58:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(42);
+          lookahead != '\r') ADVANCE(58);
       END_STATE();
-    case 43:
+    case 59:
       ACCEPT_TOKEN(sym__newline);
       END_STATE();
-    case 44:
+    case 60:
       ACCEPT_TOKEN(sym__newline);
-      if (lookahead == '\n') ADVANCE(43);
+      if (lookahead == '\n') ADVANCE(59);
       END_STATE();
     default:
       return false;
@@ -988,6 +1110,15 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [34] = {.lex_state = 0},
   [35] = {.lex_state = 0},
   [36] = {.lex_state = 0},
+  [37] = {.lex_state = 0},
+  [38] = {.lex_state = 0},
+  [39] = {.lex_state = 0},
+  [40] = {.lex_state = 0},
+  [41] = {.lex_state = 0},
+  [42] = {.lex_state = 0},
+  [43] = {.lex_state = 0},
+  [44] = {.lex_state = 0},
+  [45] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -1025,23 +1156,24 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__newline] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(36),
-    [sym_declaration] = STATE(5),
-    [sym_kind] = STATE(34),
-    [aux_sym_source_file_repeat1] = STATE(5),
+    [sym_source_file] = STATE(45),
+    [sym_declaration] = STATE(3),
+    [sym_kind] = STATE(43),
+    [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [anon_sym_SEMI] = ACTIONS(7),
-    [anon_sym_controller] = ACTIONS(9),
-    [anon_sym_party] = ACTIONS(9),
-    [anon_sym_activity] = ACTIONS(9),
-    [anon_sym_data] = ACTIONS(9),
-    [anon_sym_subjects] = ACTIONS(9),
-    [anon_sym_purpose] = ACTIONS(9),
-    [anon_sym_system] = ACTIONS(9),
-    [anon_sym_country] = ACTIONS(9),
-    [anon_sym_breach] = ACTIONS(9),
+    [sym_identifier] = ACTIONS(7),
+    [anon_sym_SEMI] = ACTIONS(9),
+    [anon_sym_controller] = ACTIONS(11),
+    [anon_sym_party] = ACTIONS(11),
+    [anon_sym_activity] = ACTIONS(11),
+    [anon_sym_data] = ACTIONS(11),
+    [anon_sym_subjects] = ACTIONS(11),
+    [anon_sym_purpose] = ACTIONS(11),
+    [anon_sym_system] = ACTIONS(11),
+    [anon_sym_country] = ACTIONS(11),
+    [anon_sym_breach] = ACTIONS(11),
     [sym_comment] = ACTIONS(3),
-    [sym__newline] = ACTIONS(7),
+    [sym__newline] = ACTIONS(9),
   },
 };
 
@@ -1049,13 +1181,13 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(16), 1,
+    STATE(21), 1,
       sym_unit,
-    ACTIONS(11), 3,
+    ACTIONS(13), 3,
       sym_identifier,
       sym_integer,
       sym_date,
-    ACTIONS(13), 7,
+    ACTIONS(15), 7,
       anon_sym_SEMI,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
@@ -1063,7 +1195,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_datetime,
       sym_string,
       sym__newline,
-    ACTIONS(15), 10,
+    ACTIONS(17), 10,
       anon_sym_hours,
       anon_sym_hour,
       anon_sym_days,
@@ -1074,20 +1206,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_month,
       anon_sym_years,
       anon_sym_year,
-  [33] = 6,
+  [33] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(17), 1,
+    ACTIONS(7), 1,
+      sym_identifier,
+    ACTIONS(19), 1,
       ts_builtin_sym_end,
-    STATE(34), 1,
+    STATE(43), 1,
       sym_kind,
-    ACTIONS(19), 2,
+    ACTIONS(21), 2,
       anon_sym_SEMI,
       sym__newline,
-    STATE(3), 2,
+    STATE(4), 2,
       sym_declaration,
       aux_sym_source_file_repeat1,
-    ACTIONS(22), 9,
+    ACTIONS(11), 9,
       anon_sym_controller,
       anon_sym_party,
       anon_sym_activity,
@@ -1097,65 +1231,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_country,
       anon_sym_breach,
-  [62] = 10,
+  [65] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 1,
+    ACTIONS(23), 1,
+      ts_builtin_sym_end,
+    ACTIONS(25), 1,
+      sym_identifier,
+    STATE(43), 1,
+      sym_kind,
+    ACTIONS(28), 2,
+      anon_sym_SEMI,
+      sym__newline,
+    STATE(4), 2,
+      sym_declaration,
+      aux_sym_source_file_repeat1,
+    ACTIONS(31), 9,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+  [97] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
       anon_sym_LBRACE,
-    ACTIONS(31), 1,
+    ACTIONS(40), 1,
       sym_integer,
-    ACTIONS(33), 1,
+    ACTIONS(42), 1,
       sym_date,
-    STATE(19), 1,
+    STATE(23), 1,
       sym_phrase,
-    STATE(24), 1,
+    STATE(28), 1,
       sym_values,
-    STATE(30), 1,
+    STATE(39), 1,
       sym_block,
-    ACTIONS(25), 3,
+    ACTIONS(34), 3,
       sym_identifier,
       sym_datetime,
       sym_string,
-    ACTIONS(27), 3,
+    ACTIONS(36), 3,
       anon_sym_SEMI,
       anon_sym_RBRACE,
       sym__newline,
-    STATE(8), 3,
+    STATE(15), 3,
       sym__value,
       sym_duration,
       aux_sym_phrase_repeat1,
-  [99] = 6,
+  [134] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 1,
-      ts_builtin_sym_end,
-    STATE(34), 1,
-      sym_kind,
-    ACTIONS(37), 2,
-      anon_sym_SEMI,
-      sym__newline,
-    STATE(3), 2,
-      sym_declaration,
-      aux_sym_source_file_repeat1,
-    ACTIONS(9), 9,
-      anon_sym_controller,
-      anon_sym_party,
-      anon_sym_activity,
-      anon_sym_data,
-      anon_sym_subjects,
-      anon_sym_purpose,
-      anon_sym_system,
-      anon_sym_country,
-      anon_sym_breach,
-  [128] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 4,
+    ACTIONS(44), 4,
       ts_builtin_sym_end,
       anon_sym_SEMI,
       anon_sym_RBRACE,
       sym__newline,
-    ACTIONS(41), 10,
+    ACTIONS(46), 10,
       anon_sym_controller,
       anon_sym_party,
       anon_sym_activity,
@@ -1166,15 +1302,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_country,
       anon_sym_breach,
       sym_identifier,
-  [150] = 3,
+  [156] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 4,
+    ACTIONS(48), 4,
       ts_builtin_sym_end,
       anon_sym_SEMI,
       anon_sym_RBRACE,
       sym__newline,
-    ACTIONS(45), 10,
+    ACTIONS(50), 10,
       anon_sym_controller,
       anon_sym_party,
       anon_sym_activity,
@@ -1185,54 +1321,182 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_country,
       anon_sym_breach,
       sym_identifier,
-  [172] = 6,
+  [178] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
+    ACTIONS(52), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(54), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [199] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(56), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(58), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [220] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(60), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(62), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [241] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(64), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(66), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [262] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(68), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(70), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [283] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(72), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(74), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [304] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(76), 3,
+      ts_builtin_sym_end,
+      anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(78), 10,
+      anon_sym_controller,
+      anon_sym_party,
+      anon_sym_activity,
+      anon_sym_data,
+      anon_sym_subjects,
+      anon_sym_purpose,
+      anon_sym_system,
+      anon_sym_country,
+      anon_sym_breach,
+      sym_identifier,
+  [325] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(40), 1,
       sym_integer,
-    ACTIONS(51), 1,
+    ACTIONS(84), 1,
       sym_date,
-    ACTIONS(47), 3,
+    ACTIONS(80), 3,
       sym_identifier,
       sym_datetime,
       sym_string,
-    STATE(9), 3,
+    STATE(16), 3,
       sym__value,
       sym_duration,
       aux_sym_phrase_repeat1,
-    ACTIONS(49), 5,
+    ACTIONS(82), 5,
       anon_sym_SEMI,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       anon_sym_COMMA,
       sym__newline,
-  [199] = 6,
+  [352] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(58), 1,
+    ACTIONS(91), 1,
       sym_integer,
-    ACTIONS(61), 1,
+    ACTIONS(94), 1,
       sym_date,
-    ACTIONS(53), 3,
+    ACTIONS(86), 3,
       sym_identifier,
       sym_datetime,
       sym_string,
-    STATE(9), 3,
+    STATE(16), 3,
       sym__value,
       sym_duration,
       aux_sym_phrase_repeat1,
-    ACTIONS(56), 5,
+    ACTIONS(89), 5,
       anon_sym_SEMI,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       anon_sym_COMMA,
       sym__newline,
-  [226] = 2,
+  [379] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(64), 12,
+    ACTIONS(97), 3,
       ts_builtin_sym_end,
       anon_sym_SEMI,
+      sym__newline,
+    ACTIONS(99), 10,
       anon_sym_controller,
       anon_sym_party,
       anon_sym_activity,
@@ -1242,367 +1506,379 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_country,
       anon_sym_breach,
-      sym__newline,
-  [244] = 2,
+      sym_identifier,
+  [400] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(66), 12,
-      ts_builtin_sym_end,
-      anon_sym_SEMI,
-      anon_sym_controller,
-      anon_sym_party,
-      anon_sym_activity,
-      anon_sym_data,
-      anon_sym_subjects,
-      anon_sym_purpose,
-      anon_sym_system,
-      anon_sym_country,
-      anon_sym_breach,
-      sym__newline,
-  [262] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(68), 12,
-      ts_builtin_sym_end,
-      anon_sym_SEMI,
-      anon_sym_controller,
-      anon_sym_party,
-      anon_sym_activity,
-      anon_sym_data,
-      anon_sym_subjects,
-      anon_sym_purpose,
-      anon_sym_system,
-      anon_sym_country,
-      anon_sym_breach,
-      sym__newline,
-  [280] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(70), 12,
-      ts_builtin_sym_end,
-      anon_sym_SEMI,
-      anon_sym_controller,
-      anon_sym_party,
-      anon_sym_activity,
-      anon_sym_data,
-      anon_sym_subjects,
-      anon_sym_purpose,
-      anon_sym_system,
-      anon_sym_country,
-      anon_sym_breach,
-      sym__newline,
-  [298] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(31), 1,
+    ACTIONS(40), 1,
       sym_integer,
-    ACTIONS(33), 1,
+    ACTIONS(42), 1,
       sym_date,
-    ACTIONS(72), 1,
+    ACTIONS(101), 1,
       sym__newline,
-    STATE(15), 1,
+    STATE(22), 1,
       aux_sym_declaration_repeat1,
-    STATE(26), 1,
+    STATE(29), 1,
       sym_phrase,
-    ACTIONS(25), 3,
+    ACTIONS(34), 3,
       sym_identifier,
       sym_datetime,
       sym_string,
-    STATE(8), 3,
+    STATE(15), 3,
       sym__value,
       sym_duration,
       aux_sym_phrase_repeat1,
-  [327] = 8,
+  [429] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
+    ACTIONS(40), 1,
       sym_integer,
-    ACTIONS(33), 1,
+    ACTIONS(42), 1,
       sym_date,
-    ACTIONS(74), 1,
+    ACTIONS(103), 1,
       sym__newline,
     STATE(18), 1,
       aux_sym_declaration_repeat1,
-    STATE(27), 1,
-      sym_phrase,
-    ACTIONS(25), 3,
-      sym_identifier,
-      sym_datetime,
-      sym_string,
-    STATE(8), 3,
-      sym__value,
-      sym_duration,
-      aux_sym_phrase_repeat1,
-  [356] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(78), 2,
-      sym_integer,
-      sym_date,
-    ACTIONS(76), 8,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-      sym_identifier,
-      sym_datetime,
-      sym_string,
-      sym__newline,
-  [374] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(82), 2,
-      sym_integer,
-      sym_date,
-    ACTIONS(80), 8,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-      sym_identifier,
-      sym_datetime,
-      sym_string,
-      sym__newline,
-  [392] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(88), 1,
-      sym__newline,
-    STATE(18), 1,
-      aux_sym_declaration_repeat1,
-    ACTIONS(86), 2,
-      sym_integer,
-      sym_date,
-    ACTIONS(84), 4,
-      anon_sym_LBRACE,
-      sym_identifier,
-      sym_datetime,
-      sym_string,
-  [412] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_COMMA,
-    STATE(21), 1,
-      aux_sym_values_repeat1,
-    ACTIONS(91), 5,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_identifier,
-      sym__newline,
-  [429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(97), 1,
-      anon_sym_COMMA,
-    STATE(20), 1,
-      aux_sym_values_repeat1,
-    ACTIONS(95), 5,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_identifier,
-      sym__newline,
-  [446] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_COMMA,
-    STATE(20), 1,
-      aux_sym_values_repeat1,
-    ACTIONS(100), 5,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_identifier,
-      sym__newline,
-  [463] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(102), 1,
-      sym_identifier,
-    ACTIONS(106), 1,
-      anon_sym_RBRACE,
-    ACTIONS(104), 2,
-      anon_sym_SEMI,
-      sym__newline,
-    STATE(25), 2,
-      sym_statement,
-      aux_sym_block_repeat1,
-  [481] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(108), 1,
-      sym_identifier,
-    ACTIONS(114), 1,
-      anon_sym_RBRACE,
-    ACTIONS(111), 2,
-      anon_sym_SEMI,
-      sym__newline,
-    STATE(23), 2,
-      sym_statement,
-      aux_sym_block_repeat1,
-  [499] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(29), 1,
-      anon_sym_LBRACE,
-    STATE(33), 1,
-      sym_block,
-    ACTIONS(116), 4,
-      anon_sym_SEMI,
-      anon_sym_RBRACE,
-      sym_identifier,
-      sym__newline,
-  [515] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(102), 1,
-      sym_identifier,
-    ACTIONS(120), 1,
-      anon_sym_RBRACE,
-    ACTIONS(118), 2,
-      anon_sym_SEMI,
-      sym__newline,
-    STATE(23), 2,
-      sym_statement,
-      aux_sym_block_repeat1,
-  [533] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 6,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-      sym_identifier,
-      sym__newline,
-  [545] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(122), 6,
-      anon_sym_SEMI,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-      sym_identifier,
-      sym__newline,
-  [557] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(29), 1,
-      anon_sym_LBRACE,
-    ACTIONS(124), 1,
-      sym_string,
-    ACTIONS(126), 1,
-      sym__newline,
-    STATE(12), 1,
-      sym_block,
     STATE(31), 1,
-      aux_sym_declaration_repeat1,
-  [576] = 5,
+      sym_phrase,
+    ACTIONS(34), 3,
+      sym_identifier,
+      sym_datetime,
+      sym_string,
+    STATE(15), 3,
+      sym__value,
+      sym_duration,
+      aux_sym_phrase_repeat1,
+  [458] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 1,
+    ACTIONS(107), 2,
+      sym_integer,
+      sym_date,
+    ACTIONS(105), 8,
+      anon_sym_SEMI,
       anon_sym_LBRACE,
-    ACTIONS(128), 1,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      sym_identifier,
+      sym_datetime,
+      sym_string,
+      sym__newline,
+  [476] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(111), 2,
+      sym_integer,
+      sym_date,
+    ACTIONS(109), 8,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      sym_identifier,
+      sym_datetime,
+      sym_string,
+      sym__newline,
+  [494] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(117), 1,
+      sym__newline,
+    STATE(22), 1,
+      aux_sym_declaration_repeat1,
+    ACTIONS(115), 2,
+      sym_integer,
+      sym_date,
+    ACTIONS(113), 4,
+      anon_sym_LBRACE,
+      sym_identifier,
+      sym_datetime,
+      sym_string,
+  [514] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(122), 1,
+      anon_sym_COMMA,
+    STATE(25), 1,
+      aux_sym_values_repeat1,
+    ACTIONS(120), 5,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_identifier,
+      sym__newline,
+  [531] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(126), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
+      aux_sym_values_repeat1,
+    ACTIONS(124), 5,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_identifier,
+      sym__newline,
+  [548] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(122), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
+      aux_sym_values_repeat1,
+    ACTIONS(129), 5,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_identifier,
+      sym__newline,
+  [565] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(131), 1,
+      sym_identifier,
+    ACTIONS(135), 1,
+      anon_sym_RBRACE,
+    ACTIONS(133), 2,
+      anon_sym_SEMI,
+      sym__newline,
+    STATE(27), 2,
+      sym_statement,
+      aux_sym_block_repeat1,
+  [583] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(131), 1,
+      sym_identifier,
+    ACTIONS(139), 1,
+      anon_sym_RBRACE,
+    ACTIONS(137), 2,
+      anon_sym_SEMI,
+      sym__newline,
+    STATE(30), 2,
+      sym_statement,
+      aux_sym_block_repeat1,
+  [601] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    STATE(35), 1,
+      sym_block,
+    ACTIONS(141), 4,
+      anon_sym_SEMI,
+      anon_sym_RBRACE,
+      sym_identifier,
+      sym__newline,
+  [617] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(143), 6,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      sym_identifier,
+      sym__newline,
+  [629] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 1,
+      sym_identifier,
+    ACTIONS(151), 1,
+      anon_sym_RBRACE,
+    ACTIONS(148), 2,
+      anon_sym_SEMI,
+      sym__newline,
+    STATE(30), 2,
+      sym_statement,
+      aux_sym_block_repeat1,
+  [647] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(124), 6,
+      anon_sym_SEMI,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      sym_identifier,
+      sym__newline,
+  [659] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(153), 1,
+      sym_string,
+    ACTIONS(155), 1,
       sym__newline,
     STATE(11), 1,
       sym_block,
-    STATE(32), 1,
+    STATE(41), 1,
       aux_sym_declaration_repeat1,
-  [592] = 2,
+  [678] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(130), 4,
-      anon_sym_SEMI,
-      anon_sym_RBRACE,
-      sym_identifier,
-      sym__newline,
-  [602] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(29), 1,
+    ACTIONS(38), 1,
       anon_sym_LBRACE,
-    ACTIONS(74), 1,
+    ACTIONS(157), 1,
+      sym_string,
+    ACTIONS(159), 1,
       sym__newline,
     STATE(10), 1,
       sym_block,
-    STATE(18), 1,
+    STATE(37), 1,
       aux_sym_declaration_repeat1,
-  [618] = 5,
+  [697] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 1,
+    ACTIONS(38), 1,
       anon_sym_LBRACE,
-    ACTIONS(74), 1,
+    ACTIONS(101), 1,
       sym__newline,
-    STATE(13), 1,
+    STATE(8), 1,
       sym_block,
-    STATE(18), 1,
+    STATE(22), 1,
       aux_sym_declaration_repeat1,
-  [634] = 2,
+  [713] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(132), 4,
+    ACTIONS(161), 4,
       anon_sym_SEMI,
       anon_sym_RBRACE,
       sym_identifier,
       sym__newline,
-  [644] = 2,
+  [723] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(134), 1,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(101), 1,
+      sym__newline,
+    STATE(17), 1,
+      sym_block,
+    STATE(22), 1,
+      aux_sym_declaration_repeat1,
+  [739] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(101), 1,
+      sym__newline,
+    STATE(14), 1,
+      sym_block,
+    STATE(22), 1,
+      aux_sym_declaration_repeat1,
+  [755] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(163), 1,
+      sym__newline,
+    STATE(13), 1,
+      sym_block,
+    STATE(36), 1,
+      aux_sym_declaration_repeat1,
+  [771] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 4,
+      anon_sym_SEMI,
+      anon_sym_RBRACE,
       sym_identifier,
-  [651] = 2,
+      sym__newline,
+  [781] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(136), 1,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(167), 1,
+      sym__newline,
+    STATE(9), 1,
+      sym_block,
+    STATE(34), 1,
+      aux_sym_declaration_repeat1,
+  [797] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(38), 1,
+      anon_sym_LBRACE,
+    ACTIONS(101), 1,
+      sym__newline,
+    STATE(12), 1,
+      sym_block,
+    STATE(22), 1,
+      aux_sym_declaration_repeat1,
+  [813] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
       sym_identifier,
-  [658] = 2,
+  [820] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(138), 1,
+    ACTIONS(171), 1,
+      sym_identifier,
+  [827] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 1,
+      sym_identifier,
+  [834] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 1,
       ts_builtin_sym_end,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 33,
-  [SMALL_STATE(4)] = 62,
-  [SMALL_STATE(5)] = 99,
-  [SMALL_STATE(6)] = 128,
-  [SMALL_STATE(7)] = 150,
-  [SMALL_STATE(8)] = 172,
+  [SMALL_STATE(4)] = 65,
+  [SMALL_STATE(5)] = 97,
+  [SMALL_STATE(6)] = 134,
+  [SMALL_STATE(7)] = 156,
+  [SMALL_STATE(8)] = 178,
   [SMALL_STATE(9)] = 199,
-  [SMALL_STATE(10)] = 226,
-  [SMALL_STATE(11)] = 244,
+  [SMALL_STATE(10)] = 220,
+  [SMALL_STATE(11)] = 241,
   [SMALL_STATE(12)] = 262,
-  [SMALL_STATE(13)] = 280,
-  [SMALL_STATE(14)] = 298,
-  [SMALL_STATE(15)] = 327,
-  [SMALL_STATE(16)] = 356,
-  [SMALL_STATE(17)] = 374,
-  [SMALL_STATE(18)] = 392,
-  [SMALL_STATE(19)] = 412,
-  [SMALL_STATE(20)] = 429,
-  [SMALL_STATE(21)] = 446,
-  [SMALL_STATE(22)] = 463,
-  [SMALL_STATE(23)] = 481,
-  [SMALL_STATE(24)] = 499,
-  [SMALL_STATE(25)] = 515,
-  [SMALL_STATE(26)] = 533,
-  [SMALL_STATE(27)] = 545,
-  [SMALL_STATE(28)] = 557,
-  [SMALL_STATE(29)] = 576,
-  [SMALL_STATE(30)] = 592,
-  [SMALL_STATE(31)] = 602,
-  [SMALL_STATE(32)] = 618,
-  [SMALL_STATE(33)] = 634,
-  [SMALL_STATE(34)] = 644,
-  [SMALL_STATE(35)] = 651,
-  [SMALL_STATE(36)] = 658,
+  [SMALL_STATE(13)] = 283,
+  [SMALL_STATE(14)] = 304,
+  [SMALL_STATE(15)] = 325,
+  [SMALL_STATE(16)] = 352,
+  [SMALL_STATE(17)] = 379,
+  [SMALL_STATE(18)] = 400,
+  [SMALL_STATE(19)] = 429,
+  [SMALL_STATE(20)] = 458,
+  [SMALL_STATE(21)] = 476,
+  [SMALL_STATE(22)] = 494,
+  [SMALL_STATE(23)] = 514,
+  [SMALL_STATE(24)] = 531,
+  [SMALL_STATE(25)] = 548,
+  [SMALL_STATE(26)] = 565,
+  [SMALL_STATE(27)] = 583,
+  [SMALL_STATE(28)] = 601,
+  [SMALL_STATE(29)] = 617,
+  [SMALL_STATE(30)] = 629,
+  [SMALL_STATE(31)] = 647,
+  [SMALL_STATE(32)] = 659,
+  [SMALL_STATE(33)] = 678,
+  [SMALL_STATE(34)] = 697,
+  [SMALL_STATE(35)] = 713,
+  [SMALL_STATE(36)] = 723,
+  [SMALL_STATE(37)] = 739,
+  [SMALL_STATE(38)] = 755,
+  [SMALL_STATE(39)] = 771,
+  [SMALL_STATE(40)] = 781,
+  [SMALL_STATE(41)] = 797,
+  [SMALL_STATE(42)] = 813,
+  [SMALL_STATE(43)] = 820,
+  [SMALL_STATE(44)] = 827,
+  [SMALL_STATE(45)] = 834,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -1610,68 +1886,86 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [11] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
-  [13] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [15] = {.entry = {.count = 1, .reusable = false}}, SHIFT(17),
-  [17] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [19] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [22] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(35),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 1, 0, 2),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [31] = {.entry = {.count = 1, .reusable = false}}, SHIFT(2),
-  [33] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_block, 2, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_block, 2, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_block, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_block, 3, 0, 0),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [53] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [56] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [58] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(2),
-  [61] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [64] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 4),
-  [66] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 3),
-  [68] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 3, 0, 1),
-  [70] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 5, 0, 7),
-  [72] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [74] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [76] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_duration, 2, 0, 8),
-  [78] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_duration, 2, 0, 8),
-  [80] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_unit, 1, 0, 0),
-  [82] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_unit, 1, 0, 0),
-  [84] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0),
-  [86] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(18),
-  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_values, 1, 0, 0),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 2, 0, 0),
-  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [100] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_values, 2, 0, 0),
-  [102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [108] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
-  [111] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0),
-  [116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 6),
-  [118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 3, 0, 0),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 5),
-  [132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 3, 0, 9),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kind, 1, 0, 0),
-  [138] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [7] = {.entry = {.count = 1, .reusable = false}}, SHIFT(44),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [11] = {.entry = {.count = 1, .reusable = false}}, SHIFT(42),
+  [13] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [15] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [17] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
+  [19] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [25] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [28] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
+  [31] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [34] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [36] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 1, 0, 3),
+  [38] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [40] = {.entry = {.count = 1, .reusable = false}}, SHIFT(2),
+  [42] = {.entry = {.count = 1, .reusable = false}}, SHIFT(15),
+  [44] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_block, 2, 0, 0),
+  [46] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_block, 2, 0, 0),
+  [48] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_block, 3, 0, 0),
+  [50] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_block, 3, 0, 0),
+  [52] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 5, 0, 11),
+  [54] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 5, 0, 11),
+  [56] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 6),
+  [58] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 4, 0, 6),
+  [60] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 3, 0, 1),
+  [62] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 3, 0, 1),
+  [64] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 3, 0, 2),
+  [66] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 3, 0, 2),
+  [68] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 7),
+  [70] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 4, 0, 7),
+  [72] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 4),
+  [74] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 4, 0, 4),
+  [76] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 4, 0, 5),
+  [78] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 4, 0, 5),
+  [80] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [82] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 1, 0, 0),
+  [84] = {.entry = {.count = 1, .reusable = false}}, SHIFT(16),
+  [86] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [91] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(2),
+  [94] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_declaration, 5, 0, 10),
+  [99] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_declaration, 5, 0, 10),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_unit, 1, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_unit, 1, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_duration, 2, 0, 12),
+  [111] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_duration, 2, 0, 12),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0),
+  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
+  [120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_values, 1, 0, 0),
+  [122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [124] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 2, 0, 0),
+  [126] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 2, 0, 0), SHIFT_REPEAT(19),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_values, 2, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 9),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_values_repeat1, 3, 0, 0),
+  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0), SHIFT_REPEAT(5),
+  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0), SHIFT_REPEAT(30),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_block_repeat1, 2, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 3, 0, 13),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 8),
+  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kind, 1, 0, 0),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [175] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
 };
 
 #ifdef __cplusplus
