@@ -11,7 +11,6 @@
 //! the scripts use): without it the tests fail, unless `LAWFUL_SKIP_NVIM=1` says to skip them.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -209,7 +208,9 @@ fn every_file_the_compiler_parses_parses_without_error_nodes() {
     // The fixtures this test relies on are all there: the compiler's syntax errors are real.
     assert!(clean.len() > 100, "{} clean files", clean.len());
     assert!(
-        broken.iter().any(|p| p.ends_with("e001_syntax_recovery.lawful")),
+        broken
+            .iter()
+            .any(|p| p.ends_with("e001_syntax_recovery.lawful")),
         "{broken:?}"
     );
     let list: Vec<String> = clean
@@ -245,7 +246,11 @@ end
         return;
     };
     assert_eq!(results["parsed"], clean.len(), "{results}");
-    assert_eq!(results["errors"], serde_json::json!([]), "{results}");
+    assert_eq!(
+        results["errors"],
+        serde_json::json!([]),
+        "tree-sitter finds errors where the compiler finds none"
+    );
     // The other way round: where the compiler reports a syntax error, tree-sitter has an ERROR
     // or MISSING node, or an `unknown_kind` (a declaration kind it reads but does not know).
     // Two are not syntax errors to tree-sitter: nesting deeper than the compiler's limit, and a
@@ -405,6 +410,27 @@ activity orders "Orders" {
 }
 "#;
 
+/// Every capture of a query file on [`HIGHLIGHTED`], as (capture name, line, column, text),
+/// and the matched ranges' lines as (start, end) for folds.
+fn captures(results: &Value, key: &str) -> Vec<(String, u64, u64, String)> {
+    let mut found: Vec<_> = results[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {results}"))
+        .iter()
+        .map(|c| {
+            (
+                c["capture"].as_str().unwrap().to_string(),
+                c["start"][0].as_u64().unwrap(),
+                c["start"][1].as_u64().unwrap(),
+                c["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .filter(|(name, ..)| !name.starts_with('_'))
+        .collect();
+    found.sort_by(|a, b| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
+    found
+}
+
 #[test]
 fn the_highlight_queries_capture_the_right_tokens() {
     let script = format!(
@@ -413,71 +439,86 @@ fn the_highlight_queries_capture_the_right_tokens() {
         r#"
 local root = tree_of(text)
 results.has_error = root:has_error()
-local function run(name)
-  local query = parse_query('lawful', read(ROOT .. '/editors/tree-sitter-lawful/queries/' .. name .. '.scm'))
+local function run(path)
+  local query = parse_query('lawful', read(ROOT .. '/editors/' .. path))
   local found = {}
-  for pattern, match in query:iter_matches(root, text) do
+  for _, match in query:iter_matches(root, text) do
     for id, node in pairs(match) do
-      local row, col = node:start()
-      local end_row, end_col = node:end_()
-      table.insert(found, { capture = query.captures[id], pattern = pattern,
+      local row, col, start_byte = node:start()
+      local end_row, end_col, end_byte = node:end_()
+      table.insert(found, { capture = query.captures[id],
         start = { row + 1, col + 1 }, ['end'] = { end_row + 1, end_col + 1 },
-        text = string.sub(text, select(3, node:start()) + 1, select(3, node:end_())) })
+        text = string.sub(text, start_byte + 1, end_byte) })
     end
   end
   return found
 end
-results.highlights = run('highlights')
-results.folds = run('folds')
+results.highlights = run('tree-sitter-lawful/queries/highlights.scm')
+results.folds = run('tree-sitter-lawful/queries/folds.scm')
+results.helix = run('helix/queries/lawful/highlights.scm')
+results.helix_indents = run('helix/queries/lawful/indents.scm')
 "#
     );
     let Some(results) = run_nvim(&script) else {
         return;
     };
     assert_eq!(results["has_error"], false, "{results}");
-    // What Neovim shows for each token: the capture of the last pattern that matched it.
-    let mut shown: BTreeMap<(u64, u64, String), (u64, String)> = BTreeMap::new();
-    for capture in results["highlights"].as_array().unwrap() {
-        let name = capture["capture"].as_str().unwrap();
-        if name.starts_with('_') {
-            continue;
-        }
-        let key = (
-            capture["start"][0].as_u64().unwrap(),
-            capture["start"][1].as_u64().unwrap(),
-            capture["text"].as_str().unwrap().to_string(),
+    let highlights = captures(&results, "highlights");
+    // No token has two captures: which pattern wins differs between editors (Neovim the last,
+    // the tree-sitter CLI the first), so the queries never leave it to them.
+    for pair in highlights.windows(2) {
+        assert!(
+            (pair[0].1, pair[0].2, &pair[0].3) != (pair[1].1, pair[1].2, &pair[1].3),
+            "two captures on one token: {pair:?}"
         );
-        let pattern = capture["pattern"].as_u64().unwrap();
-        let entry = shown.entry(key).or_insert((0, String::new()));
-        if pattern >= entry.0 {
-            *entry = (pattern, name.to_string());
-        }
     }
-    let at = |line: u64, col: u64, text: &str| -> String {
-        shown
-            .get(&(line, col, text.to_string()))
-            .map(|(_, name)| name.clone())
-            .unwrap_or_else(|| format!("nothing on {text:?} at {line}:{col}: {shown:?}"))
+    let expected = [
+        ("comment", 1, 1, "# the shop"),
+        ("keyword", 2, 1, "activity"),
+        ("type", 2, 10, "orders"),
+        ("string", 2, 17, "\"Orders\""),
+        ("punctuation.bracket", 2, 26, "{"),
+        ("keyword.directive", 3, 3, "allow"),
+        ("constant", 3, 9, "B005"),
+        ("string", 3, 14, "\"balanced in LIA-2026-02\""),
+        ("property", 4, 3, "retention"),
+        ("number", 4, 13, "7"),
+        ("type.builtin", 4, 15, "years"),
+        ("variable", 4, 21, "after"),
+        ("variable", 4, 27, "last-order"),
+        ("property", 5, 3, "signed"),
+        ("number", 5, 10, "2026-03-01"),
+        ("punctuation.delimiter", 5, 20, ";"),
+        ("property", 5, 22, "data"),
+        ("variable", 5, 27, "name"),
+        ("punctuation.delimiter", 5, 31, ","),
+        ("variable", 5, 33, "email"),
+        ("property", 6, 3, "rights"),
+        ("punctuation.bracket", 6, 10, "{"),
+        ("property", 6, 12, "access"),
+        ("string", 6, 19, "\"account page\""),
+        ("punctuation.bracket", 6, 34, "}"),
+        ("punctuation.bracket", 7, 1, "}"),
+    ];
+    let expected: Vec<(String, u64, u64, String)> = expected
+        .iter()
+        .map(|(name, line, col, text)| (name.to_string(), *line, *col, text.to_string()))
+        .collect();
+    // Every token of the file, each with its one capture.
+    assert_eq!(highlights, expected);
+    // Helix's copy captures the same tokens under Helix's names.
+    let helix_name = |name: &str| match name {
+        "number" => "constant.numeric".to_string(),
+        "property" => "variable.other.member".to_string(),
+        other => other.to_string(),
     };
-    assert_eq!(at(1, 1, "# the shop"), "comment");
-    assert_eq!(at(2, 1, "activity"), "keyword");
-    assert_eq!(at(2, 10, "orders"), "type");
-    assert_eq!(at(2, 17, "\"Orders\""), "string");
-    assert_eq!(at(2, 26, "{"), "punctuation.bracket");
-    assert_eq!(at(3, 3, "allow"), "keyword.directive");
-    assert_eq!(at(3, 9, "B005"), "constant");
-    assert_eq!(at(3, 14, "\"balanced in LIA-2026-02\""), "string");
-    assert_eq!(at(4, 3, "retention"), "property");
-    assert_eq!(at(4, 13, "7"), "number");
-    assert_eq!(at(4, 15, "years"), "type.builtin");
-    assert_eq!(at(4, 21, "after"), "variable");
-    assert_eq!(at(5, 10, "2026-03-01"), "number");
-    assert_eq!(at(5, 20, ";"), "punctuation.delimiter");
-    assert_eq!(at(5, 22, "data"), "property");
-    assert_eq!(at(5, 27, "name"), "variable");
-    assert_eq!(at(5, 31, ","), "punctuation.delimiter");
-    assert_eq!(at(6, 3, "rights"), "property");
-    assert_eq!(at(6, 19, "\"account page\""), "string");
+    let renamed: Vec<_> = expected
+        .iter()
+        .map(|(name, line, col, text)| (helix_name(name), *line, *col, text.clone()))
+        .collect();
+    let mut helix = captures(&results, "helix");
+    helix.sort_by(|a, b| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
+    assert_eq!(helix, renamed);
     // Folds: the declaration's block (lines 2–7) and the nested `rights { … }` (line 6).
     let folds: Vec<(u64, u64)> = results["folds"]
         .as_array()
@@ -485,10 +526,28 @@ results.folds = run('folds')
         .iter()
         .map(|f| {
             assert_eq!(f["capture"], "fold");
-            (f["start"][0].as_u64().unwrap(), f["end"][0].as_u64().unwrap())
+            (
+                f["start"][0].as_u64().unwrap(),
+                f["end"][0].as_u64().unwrap(),
+            )
         })
         .collect();
     assert_eq!(folds, [(2, 7), (6, 6)], "{results}");
+    // Helix indents inside every block and dedents at its `}`.
+    let indents = captures(&results, "helix_indents");
+    let indents: Vec<(&str, u64, u64)> = indents
+        .iter()
+        .map(|(name, line, col, _)| (name.as_str(), *line, *col))
+        .collect();
+    assert_eq!(
+        indents,
+        [
+            ("indent", 2, 26),
+            ("indent", 6, 10),
+            ("outdent", 6, 34),
+            ("outdent", 7, 1)
+        ]
+    );
 }
 
 #[test]
@@ -546,6 +605,114 @@ fn the_neovim_queries_are_the_grammars() {
         assert_eq!(
             plugin, grammar,
             "editors/nvim/queries/lawful/{name} differs from editors/tree-sitter-lawful/queries/{name}"
+        );
+    }
+}
+
+fn generated_grammar() -> Value {
+    let text = std::fs::read_to_string(grammar().join("src/grammar.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The words of a pest rule written as `name = @{ ("a" | "b" | …) … }`.
+fn pest_words(rule: &str) -> Vec<String> {
+    let pest = std::fs::read_to_string(root().join("grammar/lawful.pest")).unwrap();
+    let start = pest
+        .find(&format!("\n{rule} "))
+        .unwrap_or_else(|| panic!("no rule `{rule}` in grammar/lawful.pest"));
+    let body = &pest[start..];
+    let body = &body[body.find('(').unwrap()..body.find(')').unwrap()];
+    let mut words: Vec<String> = body
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words
+}
+
+/// The strings of a generated rule that is a choice of strings.
+fn tree_sitter_words(rule: &str) -> Vec<String> {
+    let grammar = generated_grammar();
+    let members = grammar["rules"][rule]["members"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no choice `{rule}` in src/grammar.json"));
+    let mut words: Vec<String> = members
+        .iter()
+        .map(|m| {
+            assert_eq!(m["type"], "STRING", "{m}");
+            m["value"].as_str().unwrap().to_string()
+        })
+        .collect();
+    words.sort();
+    words
+}
+
+#[test]
+fn the_grammar_knows_the_compilers_kinds_and_units() {
+    let kinds = pest_words("kind");
+    assert!(kinds.contains(&"breach".to_string()), "{kinds:?}");
+    assert_eq!(tree_sitter_words("kind"), kinds);
+    let units = pest_words("unit");
+    assert!(units.contains(&"weeks".to_string()), "{units:?}");
+    assert_eq!(tree_sitter_words("unit"), units);
+}
+
+#[test]
+fn the_committed_parser_is_generated_from_grammar_js() {
+    // A cheap guard against editing grammar.js without `tree-sitter generate`: the generated
+    // grammar has exactly the rules grammar.js defines, and parser.c is the ABI that Neovim 0.7
+    // (tree-sitter 0.20) still loads.
+    let source = std::fs::read_to_string(grammar().join("grammar.js")).unwrap();
+    let rules = &source[source.find("rules: {").unwrap()..];
+    let mut defined: Vec<&str> = rules
+        .lines()
+        .filter_map(|line| {
+            let line = line.strip_prefix("    ")?;
+            let (name, rest) = line.split_once(": ")?;
+            (!name.starts_with(' ') && (rest.starts_with("$ =>") || rest.starts_with("_ =>")))
+                .then_some(name)
+        })
+        .collect();
+    defined.sort_unstable();
+    let json = generated_grammar();
+    let mut generated: Vec<&str> = json["rules"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    generated.sort_unstable();
+    assert_eq!(generated, defined, "run `tree-sitter generate --abi 14`");
+    assert_eq!(json["name"], "lawful");
+    let parser = std::fs::read_to_string(grammar().join("src/parser.c")).unwrap();
+    assert!(
+        parser.contains("#define LANGUAGE_VERSION 14\n"),
+        "generate with `--abi 14`: Neovim 0.7–0.9 load ABI 13–14 only"
+    );
+}
+
+#[test]
+fn the_helix_configuration_builds_this_grammar_with_its_queries() {
+    let text = std::fs::read_to_string(root().join("editors/helix/languages.toml")).unwrap();
+    let config: toml::Table = toml::from_str(&text).unwrap();
+    let language = &config["language"].as_array().unwrap()[0];
+    assert_eq!(language["name"].as_str(), Some("lawful"));
+    let grammar_entry = &config["grammar"].as_array().unwrap()[0];
+    assert_eq!(grammar_entry["name"].as_str(), Some("lawful"));
+    // A local source: `hx --grammar build` compiles `<path>/src/parser.c`, committed here.
+    let path = grammar_entry["source"]["path"].as_str().unwrap();
+    assert!(path.ends_with("/editors/tree-sitter-lawful"), "{path}");
+    assert!(grammar().join("src/parser.c").is_file());
+    assert!(grammar().join("src/tree_sitter/parser.h").is_file());
+    for query in ["highlights.scm", "indents.scm"] {
+        assert!(
+            root()
+                .join("editors/helix/queries/lawful")
+                .join(query)
+                .is_file(),
+            "{query}"
         );
     }
 }

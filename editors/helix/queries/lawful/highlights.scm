@@ -1,7 +1,6 @@
-; Lawful highlights, with the capture names of Neovim (0.8+ and nvim-treesitter; 0.7 maps
-; `keyword.directive` to `keyword`). Helix has a copy with Helix's names in
-; editors/helix/queries/lawful/highlights.scm. No two patterns capture the same token, so the
-; result does not depend on which pattern an editor lets win.
+; Lawful highlights for Helix: editors/tree-sitter-lawful/queries/highlights.scm with Helix's
+; scope names (`constant.numeric`, `variable.other.member`). Copy to
+; ~/.config/helix/runtime/queries/lawful/highlights.scm. No two patterns capture the same token.
 
 (comment) @comment
 

@@ -16,14 +16,20 @@ function M.has_parser()
   return language.require_language('lawful', nil, true) == true
 end
 
---- Whether tree-sitter highlights `buf` (by this plugin, nvim-treesitter or the user).
+local function number(buf)
+  return (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+end
+
+--- Whether tree-sitter highlights `buf` (0 or nil: the current buffer), by this plugin,
+--- nvim-treesitter or the user.
 function M.active(buf)
-  return vim.treesitter.highlighter.active[buf] ~= nil
+  return vim.treesitter.highlighter.active[number(buf)] ~= nil
 end
 
 --- Starts tree-sitter highlighting in `buf` when the parser is installed. It replaces the regex
 --- syntax (`syntax/lawful.vim` then does nothing for the buffer). Returns whether it runs.
 function M.start(buf)
+  buf = number(buf)
   if M.active(buf) then
     return true
   end
