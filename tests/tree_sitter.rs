@@ -60,9 +60,9 @@ fn parser_dir() -> &'static Path {
     BUILT.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tree-sitter-lawful");
         std::fs::create_dir_all(dir.join("parser")).unwrap();
-        // Built under a name of its own, then renamed into place: concurrent runs never load a
-        // half-written library.
-        let building = dir.join(format!("parser/lawful.so.{}", std::process::id()));
+        // Built under a name of its own (that Neovim's `parser/lawful.*` does not match), then
+        // renamed into place: concurrent runs never load a half-written library.
+        let building = dir.join(format!("parser/.building-{}.so", std::process::id()));
         let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
         let src = grammar().join("src");
         let output = Command::new(&cc)
