@@ -443,12 +443,16 @@ local function run(path)
   local query = parse_query('lawful', read(ROOT .. '/editors/' .. path))
   local found = {}
   for _, match in query:iter_matches(root, text) do
-    for id, node in pairs(match) do
-      local row, col, start_byte = node:start()
-      local end_row, end_col, end_byte = node:end_()
-      table.insert(found, { capture = query.captures[id],
-        start = { row + 1, col + 1 }, ['end'] = { end_row + 1, end_col + 1 },
-        text = string.sub(text, start_byte + 1, end_byte) })
+    for id, nodes in pairs(match) do
+      -- 0.11+ gives each capture a list of nodes, 0.7-0.10 one node.
+      if type(nodes) ~= 'table' then nodes = { nodes } end
+      for _, node in ipairs(nodes) do
+        local row, col, start_byte = node:start()
+        local end_row, end_col, end_byte = node:end_()
+        table.insert(found, { capture = query.captures[id],
+          start = { row + 1, col + 1 }, ['end'] = { end_row + 1, end_col + 1 },
+          text = string.sub(text, start_byte + 1, end_byte) })
+      end
     end
   end
   return found
