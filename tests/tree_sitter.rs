@@ -663,38 +663,75 @@ fn the_grammar_knows_the_compilers_kinds_and_units() {
     assert_eq!(tree_sitter_words("unit"), units);
 }
 
+/// The names a grammar.json rule gives parser.c: its fields, aliases and keywords (strings
+/// outside a `token`).
+fn names_in(rule: &Value, found: &mut Vec<String>) {
+    let text = |key: &str| rule[key].as_str().unwrap_or_default().to_string();
+    match rule["type"].as_str().unwrap_or_default() {
+        "STRING" => found.push(text("value")),
+        "FIELD" => found.push(text("name")),
+        "ALIAS" => found.push(text("value")),
+        "TOKEN" | "IMMEDIATE_TOKEN" | "PATTERN" | "SYMBOL" | "BLANK" => return,
+        _ => {}
+    }
+    if let Some(content) = rule.get("content") {
+        names_in(content, found);
+    }
+    for member in rule["members"].as_array().into_iter().flatten() {
+        names_in(member, found);
+    }
+}
+
 #[test]
 fn the_committed_parser_is_generated_from_grammar_js() {
-    // A cheap guard against editing grammar.js without `tree-sitter generate`: the generated
-    // grammar has exactly the rules grammar.js defines, and parser.c is the ABI that Neovim 0.7
-    // (tree-sitter 0.20) still loads.
-    let source = std::fs::read_to_string(grammar().join("grammar.js")).unwrap();
-    let rules = &source[source.find("rules: {").unwrap()..];
-    let mut defined: Vec<&str> = rules
-        .lines()
-        .filter_map(|line| {
-            let line = line.strip_prefix("    ")?;
-            let (name, rest) = line.split_once(": ")?;
-            (!name.starts_with(' ') && (rest.starts_with("$ =>") || rest.starts_with("_ =>")))
-                .then_some(name)
-        })
-        .collect();
-    defined.sort_unstable();
-    let json = generated_grammar();
-    let mut generated: Vec<&str> = json["rules"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    generated.sort_unstable();
-    assert_eq!(generated, defined, "run `tree-sitter generate --abi 14`");
-    assert_eq!(json["name"], "lawful");
+    // grammar.js evaluated by Node with a stand-in for the CLI's grammar DSL gives exactly the
+    // committed src/grammar.json: an edit of grammar.js without `tree-sitter generate` fails.
+    let node = find("node").unwrap_or_else(|| {
+        panic!("`node` is not on PATH: it evaluates grammar.js (`apt-get install nodejs`)")
+    });
+    let output = Command::new(node)
+        .arg(grammar().join("test/grammar-json.js"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "test/grammar-json.js: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let evaluated: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let committed = generated_grammar();
+    assert_eq!(committed["name"], "lawful");
+    for (key, value) in committed.as_object().unwrap() {
+        assert_eq!(
+            &evaluated[key], value,
+            "src/grammar.json `{key}` is not what grammar.js says: \
+             run `tree-sitter generate --abi 14` in editors/tree-sitter-lawful"
+        );
+    }
+    assert_eq!(evaluated, committed);
+    // parser.c is generated from that grammar.json, for the ABI Neovim 0.7 (tree-sitter 0.20)
+    // still loads: every rule, field, alias and keyword of it is a symbol or field name there.
     let parser = std::fs::read_to_string(grammar().join("src/parser.c")).unwrap();
     assert!(
         parser.contains("#define LANGUAGE_VERSION 14\n"),
         "generate with `--abi 14`: Neovim 0.7–0.9 load ABI 13–14 only"
     );
+    let mut names = Vec::new();
+    for (name, rule) in committed["rules"].as_object().unwrap() {
+        if !name.starts_with('_') {
+            names.push(name.clone()); // hidden rules have no name in parser.c
+        }
+        names_in(rule, &mut names);
+    }
+    assert!(names.contains(&"unknown_kind".to_string()), "{names:?}");
+    assert!(names.contains(&"hours".to_string()), "{names:?}");
+    for name in names {
+        let quoted = serde_json::to_string(&name).unwrap();
+        assert!(
+            parser.contains(&format!("= {quoted},")),
+            "{quoted} is not in src/parser.c: run `tree-sitter generate --abi 14`"
+        );
+    }
 }
 
 #[test]
