@@ -202,6 +202,8 @@ fn every_file_the_compiler_parses_parses_without_error_nodes() {
     for dir in ["examples", "tests/ui", "stdlib", "editors/vscode/test"] {
         lawful_files(&root().join(dir), &mut files);
     }
+    // A file that is not UTF-8 is an E011 and never parsed, by the compiler or by an editor.
+    files.retain(|path| std::str::from_utf8(&std::fs::read(path).unwrap()).is_ok());
     let (clean, broken): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|path| !has_syntax_error(&std::fs::read_to_string(path).unwrap()));
