@@ -1,5 +1,7 @@
 " Lawful syntax (regex highlighting; the language server adds semantic tokens).
-if exists('b:current_syntax')
+" Nothing to do where tree-sitter highlights the buffer (ftplugin/lawful.lua starts it when the
+" `lawful` parser is installed); the FileType autocommand that loads this file may run after it.
+if exists('b:current_syntax') || luaeval('require("lawful.treesitter").active(_A)', bufnr(''))
   finish
 endif
 syntax match lawfulComment /#.*$/ contains=@Spell

@@ -1,1 +1,2 @@
+; Every `{ … }` folds: declarations and the nested blocks of statements.
 (block) @fold

@@ -1,0 +1,4 @@
+; Helix indents the lines inside a `{ … }` and dedents its `}`.
+(block) @indent
+
+"}" @outdent

@@ -1,0 +1,2 @@
+; Every `{ … }` folds: declarations and the nested blocks of statements.
+(block) @fold
