@@ -74,6 +74,8 @@ pub struct Incremental {
     /// `Some` pins the date over `lawful.toml`'s `today` (the command line's `--today`).
     today_override: Option<Date>,
     threads: usize,
+    /// Whether units keep their syntax trees (see [`Incremental::set_keep_trees`]).
+    keep_trees: bool,
     parses: u64,
     current: Option<Arc<Analysis>>,
     /// The analysis a change made stale, freed once the next one is built (see `retire`).
@@ -97,6 +99,7 @@ impl Incremental {
             today,
             today_override: None,
             threads: analysis::default_threads(),
+            keep_trees: true,
             parses: 0,
             current: None,
             retired: None,
@@ -106,6 +109,13 @@ impl Incremental {
     /// How many threads parse changed files (default: [`analysis::default_threads`]).
     pub fn set_threads(&mut self, threads: usize) {
         self.threads = threads.max(1);
+    }
+
+    /// Whether each file's unit keeps its syntax tree for [`Incremental::unit`] (default:
+    /// yes). A caller that parses on demand instead (the language server) turns it off: the
+    /// trees of a workspace take more memory than its analysis.
+    pub fn set_keep_trees(&mut self, keep: bool) {
+        self.keep_trees = keep;
     }
 
     /// Pins the date over `lawful.toml`'s `today` (`None` lets the config decide again).
@@ -310,7 +320,7 @@ impl Incremental {
             self.by_path.get(&file.path) == Some(id)
         });
         let files: Vec<_> = stale.iter().map(|&id| (id, self.sources.get(id))).collect();
-        let units = analysis::units(&files, self.threads, true);
+        let units = analysis::units(&files, self.threads, self.keep_trees);
         self.parses += units.len() as u64;
         let slots = self.sources.slots();
         if self.units.len() < slots {

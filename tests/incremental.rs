@@ -347,3 +347,24 @@ fn output_is_the_same_on_any_number_of_threads() {
         }
     }
 }
+
+/// A workspace that does not keep trees (the language server's) still analyses the same.
+#[test]
+fn units_without_trees_give_the_same_analysis() {
+    let text = "controller acme \"Acme\" { country NL; contact \"p@acme.nl\" }\nactivity a { purpose billing\n basis contract }\n";
+    let mut kept = Incremental::new(today());
+    let mut lean = Incremental::new(today());
+    lean.set_keep_trees(false);
+    let (a, b) = (
+        kept.set_file("a.lawful", text),
+        lean.set_file("a.lawful", text),
+    );
+    let (with, without) = (kept.analysis(), lean.analysis());
+    assert!(!kept.unit(a).unwrap().tree.is_empty());
+    assert!(lean.unit(b).unwrap().tree.is_empty());
+    let codes = |analysis: &lawful::Analysis| -> Vec<&str> {
+        analysis.diagnostics.iter().map(|d| d.code).collect()
+    };
+    assert!(!codes(&with).is_empty());
+    assert_eq!(codes(&with), codes(&without));
+}

@@ -94,8 +94,12 @@ pub struct Engine {
 
 impl Engine {
     pub fn new() -> Engine {
+        let mut incremental = Incremental::new(system_date());
+        // The handlers parse the file they are asked about (`ide::parse`), so the cached
+        // units need no trees: at 10,000 activities they were most of the server's memory.
+        incremental.set_keep_trees(false);
         Engine {
-            incremental: Incremental::new(system_date()),
+            incremental,
             fed: BTreeMap::new(),
             config: None,
         }

@@ -556,8 +556,14 @@ fn uri_of(snapshot: &Snapshot, file: FileId, uris: &HashMap<PathBuf, Uri>) -> Op
 
 type Batch = (Uri, Vec<Diagnostic>, Option<i32>);
 
+/// The most findings published for one file. A file of 4 MiB can hold 400,000 of them
+/// (one per unknown key); converted and sent whole they took seconds and gigabytes, on the
+/// server and in the editor, and nobody reads past the first screenfuls. The rest are
+/// counted in one last finding that points at the first of them.
+const MAX_PUBLISHED: usize = 1_000;
+
 /// The diagnostics of every user file and of `lawful.toml`, empty lists included (they clear
-/// what was shown before).
+/// what was shown before), at most [`MAX_PUBLISHED`] per file and a count of the rest.
 fn diagnostics_by_file(
     snapshot: &Snapshot,
     encoding: Encoding,
@@ -572,6 +578,9 @@ fn diagnostics_by_file(
     let workspace_file = snapshot.workspace_file();
     let mut lines_cache: HashMap<FileId, Lines<'_>> = HashMap::new();
     let lines_of = |file: FileId| -> Lines<'_> { Lines::of(snapshot.sources.get(file), encoding) };
+    // Past the cap, a file's findings are counted, not converted: (count, where the first
+    // one not shown is).
+    let mut unshown: BTreeMap<FileId, (usize, Range)> = BTreeMap::new();
     for d in snapshot.diagnostics() {
         let Some(file) = d.file_id().or(workspace_file) else {
             continue;
@@ -580,6 +589,17 @@ fn diagnostics_by_file(
             continue;
         }
         let lines = lines_cache.entry(file).or_insert_with(|| lines_of(file));
+        if by_file
+            .get(&file)
+            .is_some_and(|shown| shown.len() >= MAX_PUBLISHED)
+        {
+            let more = unshown.entry(file).or_insert_with(|| {
+                let at = d.primary.map(|span| lines.range(span.range()));
+                (0, at.unwrap_or_default())
+            });
+            more.0 += 1;
+            continue;
+        }
         let range = match d.primary {
             Some(span) => lines.range(span.range()),
             None => Range::default(),
@@ -602,6 +622,17 @@ fn diagnostics_by_file(
             .entry(file)
             .or_default()
             .push(to_lsp_diagnostic(d, range, related));
+    }
+    for (file, (count, range)) in unshown {
+        by_file.entry(file).or_default().push(Diagnostic {
+            range,
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("lawful".to_string()),
+            message: format!(
+                "{count} more findings in this file are not shown (an editor shows the first {MAX_PUBLISHED})\nhelp: run `lawful check` on this file to see them all"
+            ),
+            ..Diagnostic::default()
+        });
     }
     if let Some(error) = &snapshot.config_error {
         let config = snapshot.config_path();
