@@ -15,7 +15,7 @@ use lawful::incremental::Incremental;
 
 /// The allocator of the `lawful` binary (src/main.rs), whose language server this measures.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use lawful::time::Date;
 use std::path::Path;
 use std::time::{Duration, Instant};

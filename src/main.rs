@@ -267,12 +267,13 @@ enum Color {
 
 const EXIT_USAGE: u8 = 2;
 
-/// mimalloc, as biome and ruff do: the analysis makes millions of small allocations (names,
+/// jemalloc, as ruff uses on Linux: the analysis makes millions of small allocations (names,
 /// sets, diagnostics), and glibc's allocator spent a fifth of a 100,000-activity check in
 /// malloc and free, and made a thread freeing an old analysis contend with the one building
-/// the next (docs/performance.md).
+/// the next. mimalloc was as fast but copied pest's token queue on every growth, which put
+/// `fmt` of a 4 MiB file over 1 GB (docs/performance.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -153,15 +153,16 @@ fn many_statements_on_one_long_line_parse() {
     let line: String = (0..20_000).map(|i| format!("x{i} 1; ")).collect();
     let text = format!("data wide {{ {line} }}");
     let (_, analysis) = support::check_files(&[("f.lawful", &text)]);
-    // Every unknown key is reported; nothing crashes.
-    assert_eq!(
-        analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "E002")
-            .count(),
-        20_000
-    );
+    // Every statement is read: the first 1,000 unknown keys are reported and the last of
+    // them counts the other 19,000; nothing crashes.
+    let e002: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E002")
+        .collect();
+    assert_eq!(e002.len(), 1_000);
+    assert_eq!(e002[999].message, "unknown statement `x999` here");
+    assert!(e002[999].notes[0].starts_with("19000 more E002 findings"));
 }
 
 const EXAMPLE_FILES: [&str; 3] = [
@@ -272,10 +273,60 @@ fn many_broken_declarations_with_many_findings_stay_fast() {
             .count()
     };
     // One E001 per broken declaration, whose U001 (unused) is a follow-on of the lost line;
-    // every unknown key of `wide` is reported, and `wide` itself is unused.
+    // the first 1,000 unknown keys of `wide` are reported, the last of them counting the
+    // rest, and `wide` itself is unused.
     assert_eq!(count("E001"), b);
-    assert_eq!(count("E002"), d);
+    assert_eq!(count("E002"), lawful::model::MAX_PER_CODE);
     assert_eq!(count("U001"), 1);
+    let e002: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E002")
+        .collect();
+    assert_eq!(e002[0].message, "unknown statement `x0` here");
+    assert!(e002[..999].iter().all(|d| d.notes.is_empty()));
+    assert_eq!(
+        e002[999].notes,
+        [format!(
+            "{} more E002 findings in this file are not listed (at most 1000 are)",
+            d - 1_000
+        )]
+    );
+}
+
+/// The cap is per code: another code in the same file is counted on its own.
+#[test]
+fn findings_are_capped_per_code_and_per_file() {
+    let unknown: String = (0..1_100).map(|i| format!("  y{i} 1\n")).collect();
+    let repeated = "  origin provided\n".repeat(1_050);
+    let text = format!("data a {{\n{unknown}{repeated}}}\ndata b {{\n  z 1\n}}\n");
+    let (_, analysis) = support::check_snippet(&text);
+    let count = |code: &str| {
+        analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .count()
+    };
+    assert_eq!(count("E002"), 1_000);
+    assert_eq!(count("E006"), 1_000);
+    let noted: Vec<(&str, &[String])> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| !d.notes.is_empty() && d.notes[0].contains("not listed"))
+        .map(|d| (d.code, d.notes.as_slice()))
+        .collect();
+    assert_eq!(noted.len(), 2, "{noted:?}");
+    assert!(
+        noted
+            .iter()
+            .any(|(code, notes)| *code == "E002" && notes[0].starts_with("101 more E002"))
+    );
+    assert!(
+        noted
+            .iter()
+            .any(|(code, notes)| *code == "E006" && notes[0].starts_with("49 more E006"))
+    );
 }
 
 /// Issue 13 (6): `allow` statements are indexed by declaration and code, not compared with

@@ -64,11 +64,13 @@ pub fn lower_file(
         refs: Vec::new(),
         phrases: Vec::new(),
         meant: Vec::new(),
+        reported: Vec::new(),
     };
     let decls = decls
         .iter()
         .map(|decl| cx.declaration(decl, from_stdlib))
         .collect();
+    cx.count_the_rest();
     Lowered {
         decls,
         refs: cx.refs,
@@ -83,11 +85,45 @@ struct Cx<'d> {
     /// Keys that misspelt keys were meant to be (their E002's "did you mean"), most recent
     /// last; a block reads the ones its own statements added.
     meant: Vec<&'static str>,
+    /// How many findings of each code the file gave, kept or not (see [`MAX_PER_CODE`]).
+    reported: Vec<(&'static str, usize)>,
 }
+
+/// The most findings of one code that lowering reports in one file; the last one kept says
+/// how many more there are. A file of 4 MiB can hold 400,000 unknown keys: reported one by
+/// one they took 1.6 KB each (message, help, fix) and seconds to render, in every output
+/// format, and nobody reads past the first hundred.
+pub const MAX_PER_CODE: usize = 1_000;
 
 impl Cx<'_> {
     fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        let code = diagnostic.code;
+        let i = match self.reported.iter().position(|(c, _)| *c == code) {
+            Some(i) => i,
+            None => {
+                self.reported.push((code, 0));
+                self.reported.len() - 1
+            }
+        };
+        self.reported[i].1 += 1;
+        if self.reported[i].1 <= MAX_PER_CODE {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Notes on the last finding kept of each code that went past [`MAX_PER_CODE`].
+    fn count_the_rest(&mut self) {
+        for &(code, count) in &self.reported {
+            if count <= MAX_PER_CODE {
+                continue;
+            }
+            if let Some(last) = self.diagnostics.iter_mut().rev().find(|d| d.code == code) {
+                last.notes.push(format!(
+                    "{} more {code} findings in this file are not listed (at most {MAX_PER_CODE} are)",
+                    count - MAX_PER_CODE
+                ));
+            }
+        }
     }
 
     fn declaration(&mut self, decl: &ast::Decl, from_stdlib: bool) -> Decl {

@@ -3,6 +3,7 @@
 //! names and cycles by [`resolve`].
 
 mod lower;
+pub use lower::MAX_PER_CODE;
 mod resolve;
 pub mod schema;
 pub mod symbols;

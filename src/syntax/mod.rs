@@ -372,7 +372,10 @@ impl Builder<'_> {
     fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
         let span = self.span(&pair);
         let mut stmts = Vec::new();
-        let mut open = None;
+        // A block starts at its `{` and, unless `unclosed`, ends just after its `}`: the
+        // braces are silent in the grammar (two fewer tokens in pest's queue per brace).
+        let open = Some(span.start as usize);
+        let mut closed = true;
         let earlier_suspect = self.suspect_open.take();
         self.depth += 1;
 
@@ -408,21 +411,8 @@ impl Builder<'_> {
                         Context::Statement,
                     );
                 }
-                Rule::open_brace => open = Some(inner.as_span().start()),
-                Rule::close_brace => {
-                    let open_at = open.unwrap_or(span.start as usize);
-                    let close_at = inner.as_span().start();
-                    let misplaced = self
-                        .lines
-                        .indent_before(close_at)
-                        .is_some_and(|close| close < self.lines.indent_of(open_at));
-                    // Prefer the innermost suspect: the block that took a brace not its own.
-                    let inner_suspect = self.suspect_open.take();
-                    self.suspect_open = inner_suspect
-                        .or(misplaced.then_some((open_at, close_at)))
-                        .or(earlier_suspect);
-                }
                 Rule::unclosed => {
+                    closed = false;
                     let already_lost = self.lost_statement;
                     let suspect = self.suspect_open.take();
                     let at =
@@ -470,6 +460,19 @@ impl Builder<'_> {
                 }
                 _ => {}
             }
+        }
+        if closed {
+            let open_at = span.start as usize;
+            let close_at = (span.end as usize).saturating_sub(1);
+            let misplaced = self
+                .lines
+                .indent_before(close_at)
+                .is_some_and(|close| close < self.lines.indent_of(open_at));
+            // Prefer the innermost suspect: the block that took a brace not its own.
+            let inner_suspect = self.suspect_open.take();
+            self.suspect_open = inner_suspect
+                .or(misplaced.then_some((open_at, close_at)))
+                .or(earlier_suspect);
         }
         self.depth -= 1;
         Block { stmts, span }
