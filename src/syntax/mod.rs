@@ -374,7 +374,7 @@ impl Builder<'_> {
         let mut stmts = Vec::new();
         // A block starts at its `{` and, unless `unclosed`, ends just after its `}`: the
         // braces are silent in the grammar (two fewer tokens in pest's queue per brace).
-        let open = Some(span.start as usize);
+        let open = span.start as usize;
         let mut closed = true;
         let earlier_suspect = self.suspect_open.take();
         self.depth += 1;
@@ -416,7 +416,7 @@ impl Builder<'_> {
                     let already_lost = self.lost_statement;
                     let suspect = self.suspect_open.take();
                     let at =
-                        suspect.map_or(open.unwrap_or(span.start as usize), |(open_at, _)| open_at);
+                        suspect.map_or(open, |(open_at, _)| open_at);
                     let end = inner.as_span().start();
                     // A block that simply runs into the next declaration lost nothing; one
                     // that took a `}` not its own has statements in the wrong place.
@@ -462,7 +462,7 @@ impl Builder<'_> {
             }
         }
         if closed {
-            let open_at = span.start as usize;
+            let open_at = open;
             let close_at = (span.end as usize).saturating_sub(1);
             let misplaced = self
                 .lines
