@@ -415,8 +415,7 @@ impl Builder<'_> {
                     closed = false;
                     let already_lost = self.lost_statement;
                     let suspect = self.suspect_open.take();
-                    let at =
-                        suspect.map_or(open, |(open_at, _)| open_at);
+                    let at = suspect.map_or(open, |(open_at, _)| open_at);
                     let end = inner.as_span().start();
                     // A block that simply runs into the next declaration lost nothing; one
                     // that took a `}` not its own has statements in the wrong place.
