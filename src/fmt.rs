@@ -41,13 +41,26 @@ pub fn format(file: FileId, text: &str) -> Result<String, FmtError> {
     .file(&parsed.decls);
     // A file already in canonical form is given back as it is: nothing to verify.
     if out != text {
-        verify(text, &parsed.decls, &tokens, &out)?;
+        // What must not change, kept as a digest so that the input's tree and tokens are
+        // freed before the output is parsed: a 4 MiB file's tree and pest's queue for the
+        // next parse do not fit in the memory budget together.
+        let before = digest(text, &parsed.decls);
+        let comments = tokens.comments(text);
+        drop(tokens);
+        drop(parsed);
+        verify(file, text, before, &comments, &out)?;
     }
     Ok(out)
 }
 
 /// The output's tree and comments must be the input's.
-fn verify(text: &str, decls: &[Decl], tokens: &Tokens, out: &str) -> Result<(), FmtError> {
+fn verify(
+    file: FileId,
+    text: &str,
+    before: u64,
+    comments: &[&str],
+    out: &str,
+) -> Result<(), FmtError> {
     let again = syntax::parse(FileId(0), out);
     if let Some(error) = again.diagnostics.first() {
         return Err(FmtError::Bug(format!(
@@ -56,24 +69,50 @@ fn verify(text: &str, decls: &[Decl], tokens: &Tokens, out: &str) -> Result<(), 
             error.primary.map_or(0, |span| span.start)
         )));
     }
-    let before = shape(text, decls);
-    let after = shape(out, &again.decls);
-    if let Some(at) = (0..before.len().max(after.len())).find(|&i| before.get(i) != after.get(i)) {
+    if digest(out, &again.decls) != before {
+        // A formatter bug: parse the input again to say where the trees part.
+        let input = syntax::parse(file, text);
+        let (before, after) = (shape(text, &input.decls), shape(out, &again.decls));
+        let at = (0..before.len().max(after.len()))
+            .find(|&i| before.get(i) != after.get(i))
+            .unwrap_or(0);
         return Err(FmtError::Bug(format!(
             "the formatted text parses differently: {:?} became {:?}",
             before.get(at),
             after.get(at)
         )));
     }
-    let (old, new) = (tokens.comments(text), Tokens::new(out).comments(out));
-    if old != new {
+    drop(again);
+    let new = Tokens::new(out);
+    let new = new.comments(out);
+    if comments != new.as_slice() {
         return Err(FmtError::Bug(format!(
             "the formatted text does not keep the comments ({} before, {} after)",
-            old.len(),
+            comments.len(),
             new.len()
         )));
     }
     Ok(())
+}
+
+/// A hash of [`shape`]'s picture, computed without building it. A value is hashed as
+/// written (which decides its kind); a difference is then found by comparing the pictures.
+fn digest(text: &str, decls: &[Decl]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    walk_shapes(text, decls, &mut |shape| match shape {
+        Shape::Decl(kind, name, title) => (0u8, kind as u8, name, title).hash(&mut hasher),
+        Shape::Open => 1u8.hash(&mut hasher),
+        Shape::Close => 2u8.hash(&mut hasher),
+        Shape::Stmt(key) => (3u8, key).hash(&mut hasher),
+        Shape::Item(values) => {
+            4u8.hash(&mut hasher);
+            for (_, written) in values {
+                written.hash(&mut hasher);
+            }
+        }
+    });
+    hasher.finish()
 }
 
 /// A flat, comparable picture of a tree: what must not change. Values compare as written
@@ -88,27 +127,32 @@ enum Shape<'a> {
 }
 
 fn shape<'a>(text: &'a str, decls: &'a [Decl]) -> Vec<Shape<'a>> {
-    fn walk<'a>(text: &'a str, block: &'a Block, out: &mut Vec<Shape<'a>>) {
-        out.push(Shape::Open);
+    let mut out = Vec::new();
+    walk_shapes(text, decls, &mut |shape| out.push(shape));
+    out
+}
+
+/// Calls `f` with each element of a tree's picture, in order.
+fn walk_shapes<'a>(text: &'a str, decls: &'a [Decl], f: &mut impl FnMut(Shape<'a>)) {
+    fn walk<'a>(text: &'a str, block: &'a Block, f: &mut impl FnMut(Shape<'a>)) {
+        f(Shape::Open);
         for stmt in &block.stmts {
-            out.push(Shape::Stmt(&stmt.key.text));
+            f(Shape::Stmt(&stmt.key.text));
             for item in &stmt.items {
                 let values = item.values.iter().map(|v| (&v.kind, value_text(text, v)));
-                out.push(Shape::Item(values.collect()));
+                f(Shape::Item(values.collect()));
             }
             if let Some(inner) = &stmt.block {
-                walk(text, inner, out);
+                walk(text, inner, f);
             }
         }
-        out.push(Shape::Close);
+        f(Shape::Close);
     }
-    let mut out = Vec::new();
     for decl in decls {
         let title = decl.title.as_ref().map(|(_, span)| &text[span.range()]);
-        out.push(Shape::Decl(decl.kind, &decl.name.text, title));
-        walk(text, &decl.body, &mut out);
+        f(Shape::Decl(decl.kind, &decl.name.text, title));
+        walk(text, &decl.body, f);
     }
-    out
 }
 
 /// A value as written; a duration with one space between its number and unit.
@@ -514,8 +558,10 @@ mod tests {
         let text =
             "party a { # c\n  role processor\n  signed 2025-03-01\n  x { y \"q\\u{e9}\" }\n}\n";
         let parsed = syntax::parse(FileId(0), text);
+        let before = digest(text, &parsed.decls);
         let tokens = Tokens::new(text);
-        assert!(verify(text, &parsed.decls, &tokens, text).is_ok());
+        let comments = tokens.comments(text);
+        assert!(verify(FileId(0), text, before, &comments, text).is_ok());
         for (changed, why) in [
             (
                 "party a {\n  role processor\n  signed 2025-03-01\n  x { y \"q\\u{e9}\" }\n}\n",
@@ -539,7 +585,7 @@ mod tests {
                 "parse",
             ),
         ] {
-            match verify(text, &parsed.decls, &tokens, changed) {
+            match verify(FileId(0), text, before, &comments, changed) {
                 Err(FmtError::Bug(message)) => assert!(message.contains(why), "{message}"),
                 other => panic!("{changed:?} was accepted: {other:?}"),
             }
