@@ -62,8 +62,9 @@ pub struct Edge {
 #[derive(Debug)]
 pub struct Flow {
     pub graph: DiGraph<Node, Edge>,
-    /// Per activity: its own data plus what reaches it through `reuses`, expanded.
-    pub holdings: Vec<BTreeSet<String>>,
+    /// Per activity: its own data plus what reaches it through `reuses`, expanded. Shared
+    /// with the edges out of the activity, which carry the same set.
+    pub holdings: Vec<Arc<BTreeSet<String>>>,
     /// Per party: its component of the subprocessor graph, an index into `reaching`.
     party_component: Vec<usize>,
     /// Per component of the subprocessor graph: what reaches its parties.
@@ -79,6 +80,21 @@ pub struct Flow {
     foreign: Vec<Option<BTreeMap<usize, Origin>>>,
     /// Per activity: whether it lies on no cycle of `reuses` (itself included).
     acyclic: Vec<bool>,
+}
+
+/// Adds to `target` what `source` has and it lacks, copying only those: data sets mostly
+/// meet the same categories again (every activity sending a party its `email`), and a
+/// copy made only to be dropped as a duplicate was most of the flow stage's time.
+fn union_into(target: &mut BTreeSet<String>, source: &BTreeSet<String>) {
+    if target.is_empty() {
+        target.clone_from(source);
+        return;
+    }
+    for item in source {
+        if !target.contains(item) {
+            target.insert(item.clone());
+        }
+    }
 }
 
 /// What [`compute_holdings`] settles for every activity.
@@ -171,11 +187,8 @@ impl Flow {
             purposes: upstream_purposes,
             order,
         } = compute_holdings(model, &reuse_edges);
-        // One shared copy of each activity's holdings for the edges out of it, made on first use.
-        let mut shared: Vec<Option<Arc<BTreeSet<String>>>> = vec![None; holdings.len()];
-        let mut held = |a: usize| -> Arc<BTreeSet<String>> {
-            Arc::clone(shared[a].get_or_insert_with(|| Arc::new(holdings[a].clone())))
-        };
+        let holdings: Vec<Arc<BTreeSet<String>>> = holdings.into_iter().map(Arc::new).collect();
+        let held = |a: usize| -> Arc<BTreeSet<String>> { Arc::clone(&holdings[a]) };
 
         // Collection and reuse edges.
         for (b, activity) in model.activities.iter().enumerate() {
@@ -197,13 +210,16 @@ impl Flow {
             }
             for (reuse, edge) in activity.reuses.iter().zip(&reuse_edges[b]) {
                 if let Some(a) = edge.source {
-                    let data = edge.allowed.clone().unwrap_or_else(|| holdings[a].clone());
+                    let data = match &edge.allowed {
+                        Some(allowed) => Arc::new(allowed.clone()),
+                        None => held(a),
+                    };
                     graph.add_edge(
                         activity_nodes[a],
                         activity_nodes[b],
                         Edge {
                             kind: EdgeKind::Reuse { stmt: reuse.stmt },
-                            data: Arc::new(data),
+                            data,
                         },
                     );
                 }
@@ -227,7 +243,7 @@ impl Flow {
                         ),
                         None => held(a),
                     };
-                    direct_data[p].extend(data.iter().cloned());
+                    union_into(&mut direct_data[p], &data);
                     direct_activities[p].insert(a);
                     graph.add_edge(
                         activity_nodes[a],
@@ -251,7 +267,7 @@ impl Flow {
                             data: held(a),
                         },
                     );
-                    system_data[s].extend(holdings[a].iter().cloned());
+                    union_into(&mut system_data[s], &holdings[a]);
                     system_activities[s].insert(a);
                 }
             }
@@ -263,7 +279,7 @@ impl Flow {
             if let Some(host) = &system.hosted_by
                 && let Some(p) = model.position(Kind::Party, &host.value.name)
             {
-                direct_data[p].extend(system_data[s].iter().cloned());
+                union_into(&mut direct_data[p], &system_data[s]);
                 direct_activities[p].extend(system_activities[s].iter().copied());
                 graph.add_edge(
                     system_nodes[s],
@@ -305,12 +321,12 @@ impl Flow {
             let mut set = Reaching::default();
             for node in &components[c] {
                 let p = sub_graph[*node];
-                set.data.extend(direct_data[p].iter().cloned());
+                union_into(&mut set.data, &direct_data[p]);
                 set.activities.extend(direct_activities[p].iter().copied());
                 for upstream in sub_graph.neighbors_directed(*node, petgraph::Direction::Incoming) {
                     let from = component_of[sub_graph[upstream]];
                     if from != c {
-                        set.data.extend(reaching[from].data.iter().cloned());
+                        union_into(&mut set.data, &reaching[from].data);
                         set.activities
                             .extend(reaching[from].activities.iter().copied());
                     }
@@ -439,7 +455,7 @@ impl Flow {
             let initial = edge
                 .allowed
                 .clone()
-                .unwrap_or_else(|| self.holdings[start].clone());
+                .unwrap_or_else(|| (*self.holdings[start]).clone());
             // States with categories new to them, and those categories.
             let mut queue: VecDeque<((usize, bool), BTreeSet<String>)> = VecDeque::new();
             let offer = |state: (usize, bool),
@@ -652,7 +668,7 @@ fn compute_holdings(model: &Model, reuse_edges: &[Vec<ReuseEdge>]) -> Settled {
                 if component_of[a] != c {
                     summary.merge(&purposes[a]);
                     let incoming = edge.allowed.as_ref().unwrap_or(&holdings[a]).clone();
-                    holdings[b].extend(incoming);
+                    union_into(&mut holdings[b], &incoming);
                 }
             }
         }

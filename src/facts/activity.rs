@@ -172,7 +172,7 @@ pub(super) fn derive(model: &Model, flow: &Flow) -> Vec<ActivityFacts> {
         .enumerate()
         .map(|(a, activity)| {
             let none = BTreeSet::new();
-            one(model, flow.holdings.get(a).unwrap_or(&none), activity)
+            one(model, flow.holdings.get(a).map_or(&none, |h| h), activity)
         })
         .collect()
 }

@@ -510,9 +510,9 @@ impl Builder<'_> {
         }
     }
 
-    fn value(&mut self, pair: Pair<'_, Rule>) -> Option<Value> {
-        let span = self.span(&pair);
-        let literal = pair.into_inner().next()?;
+    /// A value's literal (`value` is silent in the grammar: one token pair fewer per value).
+    fn value(&mut self, literal: Pair<'_, Rule>) -> Option<Value> {
+        let span = self.span(&literal);
         let text = literal.as_str();
         let kind = match literal.as_rule() {
             Rule::word => ValueKind::Word(text.to_string()),
