@@ -118,6 +118,16 @@ impl Incremental {
         self.keep_trees = keep;
     }
 
+    /// The date of the clock, used when neither [`Incremental::set_today`] nor `lawful.toml`
+    /// pins one. A long-running caller (the language server, open past midnight) sets it
+    /// again before each analysis; a new date makes the next analysis run again.
+    pub fn set_clock_date(&mut self, today: Date) {
+        if self.today != today {
+            self.today = today;
+            self.retire();
+        }
+    }
+
     /// Pins the date over `lawful.toml`'s `today` (`None` lets the config decide again).
     pub fn set_today(&mut self, today: Option<Date>) {
         if self.today_override != today {

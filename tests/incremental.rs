@@ -368,3 +368,30 @@ fn units_without_trees_give_the_same_analysis() {
     assert!(!codes(&with).is_empty());
     assert_eq!(codes(&with), codes(&without));
 }
+
+/// The clock's date decides time-dependent findings unless something pins one, and a new
+/// date makes the next analysis run again (a language server open past midnight).
+#[test]
+fn a_new_clock_date_is_taken_unless_a_date_is_pinned() {
+    // A processing agreement that expires on 22 November: expired (D008) from the 23rd on.
+    let text = "controller acme \"Acme\" { country NL; contact \"p@acme.nl\" }\nparty mailer \"Mailer\" {\n  role processor\n  country NL\n  agreement {\n    signed 2023-01-01\n    expires 2026-11-22\n    clauses subject-matter, instructions, confidentiality, security, subprocessors, assistance-rights, assistance-obligations, deletion, audits\n  }\n}\n";
+    let day = |d| lawful::time::Date::new(2026, 11, d).unwrap();
+    let mut ws = Incremental::new(day(20));
+    ws.set_file("a.lawful", text);
+    let codes = |ws: &mut Incremental| -> Vec<&'static str> {
+        ws.analysis().diagnostics.iter().map(|d| d.code).collect()
+    };
+    let before = codes(&mut ws);
+    ws.set_clock_date(day(20));
+    assert_eq!(codes(&mut ws), before, "the same date changes nothing");
+    ws.set_clock_date(day(25));
+    let after = codes(&mut ws);
+    assert!(!before.contains(&"D008"), "{before:?}");
+    assert!(
+        after.contains(&"D008"),
+        "five days later, the agreement has expired: {after:?}"
+    );
+    ws.set_today(Some(day(20)));
+    ws.set_clock_date(day(26));
+    assert_eq!(codes(&mut ws), before, "a pinned date wins over the clock");
+}

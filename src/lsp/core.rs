@@ -186,6 +186,9 @@ pub fn snapshot(
     generation: u64,
 ) -> Snapshot {
     let mut timer = crate::analysis::Timings::start();
+    // Deadlines (rights requests, breach notifications) count from today: a server left
+    // running past midnight analyses with the new date.
+    engine.incremental.set_clock_date(system_date());
     let ws = &disk.workspace;
     let root = ws.root.clone();
     // What the workspace holds now, by name: the disk's files, the open buffers over them.
