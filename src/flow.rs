@@ -192,7 +192,12 @@ impl Flow {
 
         // Collection and reuse edges.
         for (b, activity) in model.activities.iter().enumerate() {
-            let own = Arc::new(own_data(model, activity));
+            // Without `reuses`, what an activity holds is its own data: the same set.
+            let own = if reuse_edges[b].iter().all(|edge| edge.source.is_none()) {
+                held(b)
+            } else {
+                Arc::new(own_data(model, activity))
+            };
             for subjects in &activity.subjects {
                 if let Some(s) = model.position(Kind::Subjects, &subjects.name) {
                     let node = *subjects_nodes

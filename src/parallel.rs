@@ -38,15 +38,15 @@ pub(crate) fn join<A: Send, B>(
 }
 
 /// `items.iter().map(f).collect()`, the items cut into `threads` contiguous runs done at once
-/// (the last on this thread) when there are at least [`MIN_WORK`] of them.
-#[allow(dead_code)] // TEMP
+/// (the last on this thread) when there are at least `min` of them.
 pub(crate) fn map<T: Sync, R: Send>(
     threads: usize,
+    min: usize,
     items: &[T],
     f: impl Fn(usize, &T) -> R + Sync,
 ) -> Vec<R> {
     let threads = threads.clamp(1, 8);
-    if threads < 2 || items.len() < MIN_WORK {
+    if threads < 2 || items.len() < min.max(2) {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
     let run = items.len().div_ceil(threads);
@@ -92,12 +92,13 @@ mod tests {
     #[test]
     fn map_keeps_the_order_for_any_thread_count() {
         let items: Vec<usize> = (0..MIN_WORK * 3 + 7).collect();
-        let one = map(1, &items, |i, x| (i, x * 2));
+        let one = map(1, MIN_WORK, &items, |i, x| (i, x * 2));
         for threads in [2, 3, 8] {
-            assert_eq!(map(threads, &items, |i, x| (i, x * 2)), one);
+            assert_eq!(map(threads, MIN_WORK, &items, |i, x| (i, x * 2)), one);
         }
         assert_eq!(one[MIN_WORK + 1], (MIN_WORK + 1, (MIN_WORK + 1) * 2));
-        assert!(map(2, &[] as &[usize], |_, x| *x).is_empty());
+        assert!(map(2, 0, &[] as &[usize], |_, x| *x).is_empty());
+        assert_eq!(map(2, 0, &[5usize], |i, x| (i, *x)), [(0, 5)]);
     }
 
     #[test]

@@ -96,6 +96,14 @@ impl Sources {
         id
     }
 
+    /// Adds a file made with [`SourceFile::new`].
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(clamp_u32(self.files.len()));
+        self.files.push(Some(file));
+        self.live += 1;
+        id
+    }
+
     /// Puts a file in slot `id` (an existing slot, or the next free one), replacing what was there.
     pub fn set(&mut self, id: FileId, path: impl Into<String>, origin: Origin, contents: Contents) {
         let file = SourceFile::new(path.into(), origin, contents);
@@ -162,7 +170,9 @@ impl Sources {
 }
 
 impl SourceFile {
-    fn new(path: String, origin: Origin, contents: Contents) -> SourceFile {
+    /// A file as [`Sources::add`] makes it (its text checked and its lines indexed): built on
+    /// their own, files can be made on several threads, then added with [`Sources::push`].
+    pub fn new(path: String, origin: Origin, contents: Contents) -> SourceFile {
         let (text, problem) = match contents {
             Contents::Bytes(bytes) if bytes.len() > MAX_FILE_BYTES => (
                 String::new(),

@@ -16,7 +16,10 @@
 
 use crate::config::{self, Config};
 use crate::diag::Diagnostic;
-use crate::source::{Contents, FileId, MAX_FILE_BYTES, Origin, Sources, Span};
+use crate::source::{Contents, FileId, MAX_FILE_BYTES, Origin, SourceFile, Sources, Span};
+
+/// From this many files, a workspace is read on every core.
+const PARALLEL_READS: usize = 64;
 use crate::stdlib;
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -331,18 +334,28 @@ impl Target {
             _ => false,
         });
         found.sort_by(|a, b| a.name.cmp(&b.name));
-        for file in found {
-            let contents = match &file.real {
-                Ok(path) => match replace.filter(|r| &r.path == path) {
-                    Some(replacement) if replacement.text.len() > MAX_FILE_BYTES => {
-                        Contents::Unreadable(too_large())
-                    }
-                    Some(replacement) => Contents::Bytes(replacement.text.clone()),
-                    None => read_source(path),
-                },
-                Err(why) => Contents::Unreadable(why.clone()),
-            };
-            sources.add(file.name, Origin::User, contents);
+        // Read and indexed on every core (files of a large workspace by the hundred), added
+        // in name order.
+        let files = crate::parallel::map(
+            crate::analysis::default_threads(),
+            PARALLEL_READS,
+            &found,
+            |_, file| {
+                let contents = match &file.real {
+                    Ok(path) => match replace.filter(|r| &r.path == path) {
+                        Some(replacement) if replacement.text.len() > MAX_FILE_BYTES => {
+                            Contents::Unreadable(too_large())
+                        }
+                        Some(replacement) => Contents::Bytes(replacement.text.clone()),
+                        None => read_source(path),
+                    },
+                    Err(why) => Contents::Unreadable(why.clone()),
+                };
+                SourceFile::new(file.name.clone(), Origin::User, contents)
+            },
+        );
+        for (file, source) in found.into_iter().zip(files) {
+            sources.push(source);
             real.push(file.real.ok());
         }
         stdlib::add_to(&mut sources);

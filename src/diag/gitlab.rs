@@ -25,8 +25,14 @@ pub fn render_parts(parts: &[Part<'_>]) -> String {
     let mut issues: Vec<Value> = Vec::new();
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for part in parts {
-        for d in part.diagnostics {
-            let d = d.cleaned();
+        // Cleaned on every core for the large runs.
+        let cleaned = crate::parallel::map(
+            crate::analysis::default_threads(),
+            crate::parallel::MIN_WORK,
+            part.diagnostics,
+            |_, d| d.cleaned(),
+        );
+        for d in cleaned {
             let at = super::locate_named(part.sources, &part.names, d.file_only, d.primary);
             let path = at.file.unwrap_or_else(|| part.fallback.clone());
             let mut description = d.message.clone();

@@ -44,37 +44,49 @@ pub fn render_named(
         names,
         shown: &shown,
     };
-    let mut buffer = Vec::new();
-    for diagnostic in diagnostics {
-        let diagnostic = &diagnostic.cleaned();
-        let report = to_report(diagnostic, sources, names);
-        let result = if color {
-            term::emit_to_write_style(
-                &mut termcolor::Ansi::new(&mut buffer),
-                &config,
-                &files,
-                &report,
-            )
-        } else {
-            term::emit_to_write_style(
-                &mut termcolor::NoColor::new(&mut buffer),
-                &config,
-                &files,
-                &report,
-            )
-        };
-        if result.is_err() {
-            // A span outside its file would be a bug; still show the message rather than nothing.
-            buffer.extend_from_slice(
-                format!(
-                    "{}[{}]: {}\n\n",
-                    diagnostic.severity.as_str(),
-                    diagnostic.code,
-                    diagnostic.message
+    // Each report is rendered on its own, on every core for the large runs, and the reports are
+    // put together in order.
+    let reports = crate::parallel::map(
+        crate::analysis::default_threads(),
+        crate::parallel::MIN_WORK,
+        diagnostics,
+        |_, diagnostic| {
+            let mut buffer = Vec::new();
+            let diagnostic = &diagnostic.cleaned();
+            let report = to_report(diagnostic, sources, names);
+            let result = if color {
+                term::emit_to_write_style(
+                    &mut termcolor::Ansi::new(&mut buffer),
+                    &config,
+                    &files,
+                    &report,
                 )
-                .as_bytes(),
-            );
-        }
+            } else {
+                term::emit_to_write_style(
+                    &mut termcolor::NoColor::new(&mut buffer),
+                    &config,
+                    &files,
+                    &report,
+                )
+            };
+            if result.is_err() {
+                // A span outside its file would be a bug; still show the message rather than nothing.
+                buffer.extend_from_slice(
+                    format!(
+                        "{}[{}]: {}\n\n",
+                        diagnostic.severity.as_str(),
+                        diagnostic.code,
+                        diagnostic.message
+                    )
+                    .as_bytes(),
+                );
+            }
+            buffer
+        },
+    );
+    let mut buffer = Vec::with_capacity(reports.iter().map(Vec::len).sum());
+    for report in reports {
+        buffer.extend_from_slice(&report);
     }
     String::from_utf8_lossy(&buffer).into_owned()
 }

@@ -89,9 +89,17 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, files: usize) -> St
 /// One document for several workspaces: diagnostics in the order given, summary summed.
 /// Messages are cleaned ([`Diagnostic::cleaned`]) and `file` stays workspace-relative.
 pub fn render_parts(parts: &[Part<'_>]) -> String {
+    // Cleaning is per diagnostic: shared between the cores for the large runs.
     let cleaned: Vec<Vec<Diagnostic>> = parts
         .iter()
-        .map(|part| part.diagnostics.iter().map(Diagnostic::cleaned).collect())
+        .map(|part| {
+            crate::parallel::map(
+                crate::analysis::default_threads(),
+                crate::parallel::MIN_WORK,
+                part.diagnostics,
+                |_, d| d.cleaned(),
+            )
+        })
         .collect();
     let mut counts = Counts::default();
     let mut files = 0;

@@ -162,12 +162,18 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for part in parts {
         let (sources, names) = (part.sources, &part.names);
-        for d in part.diagnostics {
+        // Cleaned on every core for the large runs.
+        let cleaned = crate::parallel::map(
+            crate::analysis::default_threads(),
+            crate::parallel::MIN_WORK,
+            part.diagnostics,
+            |_, d| d.cleaned(),
+        );
+        for d in cleaned {
             if results.len() >= limit {
                 left_out += 1;
                 continue;
             }
-            let d = d.cleaned();
             let at = super::locate_named(sources, names, d.file_only, d.primary);
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
