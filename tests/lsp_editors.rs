@@ -3,10 +3,11 @@
 //! real server. Tests needing a tool that is not installed print a note and pass.
 #![cfg(feature = "lsp")]
 
+#[path = "support/nvim.rs"]
+mod nvim;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 fn editors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("editors")
@@ -148,7 +149,7 @@ fn the_neovim_plugin_detects_the_filetype_starts_the_server_and_opens_stdlib_doc
         out.display().to_string()
     );
     std::fs::write(dir.join("test.lua"), header + &script).unwrap();
-    let mut child = Command::new(nvim)
+    let child = Command::new(nvim)
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {}", dir.join("test.lua").display()))
         .env("XDG_STATE_HOME", &dir)
@@ -159,15 +160,7 @@ fn the_neovim_plugin_detects_the_filetype_starts_the_server_and_opens_stdlib_doc
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("Neovim did not finish within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let results: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let results = nvim::results(child, &out);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(results["error"], Value::Null, "{results}");
     assert_eq!(results["filetype"], "lawful", "{results}");

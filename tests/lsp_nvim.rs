@@ -7,12 +7,13 @@
 
 #[path = "support/lsp_workspace.rs"]
 mod lsp_workspace;
+#[path = "support/nvim.rs"]
+mod nvim;
 use lsp_workspace::{ACTIVITIES, CONTROLLER};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const PARTIES: &str = "party  mailco \"Mail Co Inc.\" {
   role processor
@@ -148,7 +149,7 @@ fn neovim_gets_diagnostics_navigation_and_cross_file_updates_from_the_real_binar
         lua_string(&out.display().to_string()),
     );
     std::fs::write(&script, header + SCRIPT).unwrap();
-    let mut child = Command::new(nvim)
+    let child = Command::new(nvim)
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("XDG_STATE_HOME", &dir)
@@ -159,23 +160,7 @@ fn neovim_gets_diagnostics_navigation_and_cross_file_updates_from_the_real_binar
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A guard against a hang, not a timing assertion.
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("Neovim did not finish within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let text = std::fs::read_to_string(&out).unwrap_or_else(|_| {
-        let output = child.wait_with_output().unwrap();
-        panic!(
-            "Neovim wrote no results: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let results: Value = serde_json::from_str(&text).unwrap();
+    let results = nvim::results(child, &out);
     let _ = std::fs::remove_dir_all(&dir);
 
     assert_eq!(results["error"], Value::Null, "{results}");

@@ -14,11 +14,12 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 #[path = "support/dir.rs"]
 mod dir;
 use dir::Dir;
+#[path = "support/nvim.rs"]
+mod nvim;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -108,7 +109,7 @@ fn run_nvim(script: &str) -> Option<Value> {
     );
     let file = work.path("test.lua");
     std::fs::write(&file, wrapped).unwrap();
-    let mut child = Command::new(nvim)
+    let child = Command::new(nvim)
         .args(["--headless", "--clean", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {}", file.display()))
         .env("XDG_STATE_HOME", &work.root)
@@ -121,23 +122,7 @@ fn run_nvim(script: &str) -> Option<Value> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A guard against a hang, not a timing assertion.
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("Neovim did not finish within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let text = std::fs::read_to_string(&out).unwrap_or_else(|_| {
-        let output = child.wait_with_output().unwrap();
-        panic!(
-            "Neovim wrote no results: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let results: Value = serde_json::from_str(&text).unwrap();
+    let results = nvim::results(child, &out);
     assert_eq!(results["error"], Value::Null, "the Lua script failed");
     Some(results)
 }

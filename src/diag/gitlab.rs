@@ -25,14 +25,7 @@ pub fn render_parts(parts: &[Part<'_>]) -> String {
     let mut issues: Vec<Value> = Vec::new();
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for part in parts {
-        // Cleaned on every core for the large runs.
-        let cleaned = crate::parallel::map(
-            crate::analysis::default_threads(),
-            crate::parallel::MIN_WORK,
-            part.diagnostics,
-            |_, d| d.cleaned(),
-        );
-        for d in cleaned {
+        for d in super::cleaned_all(part.diagnostics) {
             let at = super::locate_named(part.sources, &part.names, d.file_only, d.primary);
             let path = at.file.unwrap_or_else(|| part.fallback.clone());
             let mut description = d.message.clone();

@@ -89,17 +89,9 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, files: usize) -> St
 /// One document for several workspaces: diagnostics in the order given, summary summed.
 /// Messages are cleaned ([`Diagnostic::cleaned`]) and `file` stays workspace-relative.
 pub fn render_parts(parts: &[Part<'_>]) -> String {
-    // Cleaning is per diagnostic: shared between the cores for the large runs.
     let cleaned: Vec<Vec<Diagnostic>> = parts
         .iter()
-        .map(|part| {
-            crate::parallel::map(
-                crate::analysis::default_threads(),
-                crate::parallel::MIN_WORK,
-                part.diagnostics,
-                |_, d| d.cleaned(),
-            )
-        })
+        .map(|part| super::cleaned_all(part.diagnostics))
         .collect();
     let mut counts = Counts::default();
     let mut files = 0;

@@ -327,6 +327,16 @@ fn escape_into(out: &mut String, text: &str, lines: bool) {
     }
 }
 
+/// Every diagnostic [`cleaned`](Diagnostic::cleaned), in order: on every core for the large runs.
+pub(crate) fn cleaned_all(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    crate::parallel::map(
+        crate::analysis::default_threads(),
+        crate::parallel::MIN_WORK,
+        diagnostics,
+        |_, d| d.cleaned(),
+    )
+}
+
 impl Diagnostic {
     /// The diagnostic with its message, notes, help and related messages cleaned for output
     /// (see [`clean_text`]); every renderer prints this, never the raw text.

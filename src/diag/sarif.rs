@@ -162,14 +162,7 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for part in parts {
         let (sources, names) = (part.sources, &part.names);
-        // Cleaned on every core for the large runs.
-        let cleaned = crate::parallel::map(
-            crate::analysis::default_threads(),
-            crate::parallel::MIN_WORK,
-            part.diagnostics,
-            |_, d| d.cleaned(),
-        );
-        for d in cleaned {
+        for d in super::cleaned_all(part.diagnostics) {
             if results.len() >= limit {
                 left_out += 1;
                 continue;
