@@ -138,7 +138,16 @@ impl Cx<'_> {
             from_stdlib,
             recovered: decl.recovered,
             unclosed: decl.unclosed,
-            written: decl.body.stmts.iter().map(|s| s.key.text.clone()).collect(),
+            // The schema's own spelling of each key written (a key not in the schema is never
+            // asked about): no copy of every statement's key.
+            written: {
+                let schema = schema::declaration(decl.kind);
+                decl.body
+                    .stmts
+                    .iter()
+                    .filter_map(|s| schema.key(&s.key.text).map(|k| k.name))
+                    .collect()
+            },
             aliases: Vec::new(),
         };
         let kept = self.shape(
@@ -223,7 +232,7 @@ impl Cx<'_> {
                     }
                     seen.push(meant);
                     if let Some(header) = header.as_deref_mut() {
-                        header.written.push(meant.to_string());
+                        header.written.push(meant);
                     }
                     self.meant.push(meant);
                 }
@@ -1334,10 +1343,12 @@ impl Cx<'_> {
         };
         for inner in &block.stmts {
             let written = inner.key.text.as_str();
-            basis.written.push(written.to_string());
+            if let Some(known) = schema.key(written) {
+                basis.written.push(known.name);
+            }
             let near = suggest::closest(written, schema.names());
             if let Some(near) = near {
-                basis.written.push(near.to_string());
+                basis.written.push(near);
             }
             let mut key = written;
             if schema.key(written).is_none() {

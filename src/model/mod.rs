@@ -63,9 +63,10 @@ pub struct Header {
     pub recovered: bool,
     /// One of its blocks never closed (see `ast::Decl::unclosed`).
     pub unclosed: bool,
-    /// Keys written in the declaration, valid or not: a rule about a *missing* statement
+    /// Keys written in the declaration, with a bad value or not, as the schema spells them
+    /// (a misspelt key as the key it was meant to be): a rule about a *missing* statement
     /// stays silent when the statement is there with a bad value (already E003).
-    pub written: Vec<String>,
+    pub written: Vec<&'static str>,
     /// Other names people use for a stdlib declaration (`aliases USA, "United States"`), for
     /// "did you mean" only; never valid names. Empty in user files (the statement is the
     /// standard library's own).
@@ -74,7 +75,7 @@ pub struct Header {
 
 impl Header {
     pub fn wrote(&self, key: &str) -> bool {
-        self.written.iter().any(|k| k == key)
+        self.written.contains(&key)
     }
 }
 
@@ -215,14 +216,15 @@ pub struct Basis {
     pub interest: Option<String>,
     pub assessment: Option<String>,
     pub contract: Option<String>,
-    /// Keys written in the block, valid or not, and what misspelt ones were meant to be:
-    /// the B rules about a missing detail stay silent when it is there but broken.
-    pub written: Vec<String>,
+    /// Keys written in the block, with a bad value or not, and what misspelt ones were meant
+    /// to be, as the schema spells them: the B rules about a missing detail stay silent when
+    /// it is there but broken.
+    pub written: Vec<&'static str>,
 }
 
 impl Basis {
     pub fn wrote(&self, key: &str) -> bool {
-        self.written.iter().any(|k| k == key)
+        self.written.contains(&key)
     }
 }
 
