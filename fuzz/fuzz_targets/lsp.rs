@@ -11,14 +11,14 @@
 //!   answered lies inside the text.
 #![no_main]
 
-use lawful::lsp::core::{Disk, Document, load_disk, snapshot};
+use lawful::lsp::core::{Disk, Document, Engine, load_disk, snapshot};
 use lawful::lsp::lines::{Encoding, Lines, apply_change};
 use lawful::lsp::{ide, transport};
 use lawful::source::Span;
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use tower_lsp_server::ls_types::{Position, Range};
 
 fn runtime() -> &'static tokio::runtime::Runtime {
@@ -130,7 +130,12 @@ fn document(data: &[u8]) {
             version: 1,
         },
     );
-    let snap = snapshot(disk, &documents, 1);
+    // One engine for the whole run, as the server keeps one: the stdlib is analysed once and
+    // each input is an edit of the same buffer.
+    static ENGINE: Mutex<Option<Engine>> = Mutex::new(None);
+    let mut engine = ENGINE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = engine.get_or_insert_with(Engine::new);
+    let snap = snapshot(disk, &documents, engine, 1);
     let file = snap
         .file_of(&path)
         .expect("the open buffer is in the snapshot");
@@ -191,7 +196,7 @@ fn document(data: &[u8]) {
         if ide::prepare_rename(&snap, file, offset).is_ok()
             && let Ok(spans) = ide::rename(&snap, file, offset, "renamed")
         {
-            spans.into_iter().for_each(in_file);
+            spans.into_iter().for_each(|edit| in_file(edit.span));
         }
         let end = lines.offset(Position::new(position.line + 3, 0));
         if let Ok(Some((range, _))) = ide::format_range(&snap, file, offset..end.max(offset)) {
