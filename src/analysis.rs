@@ -74,12 +74,23 @@ pub fn unit(id: FileId, file: &SourceFile, keep_tree: bool) -> Option<Unit> {
     Some(unit)
 }
 
-/// How many threads parse and lower by default: the machine's cores. The output is the same
-/// for any number (each file is parsed alone and the units are put together in file order);
-/// the command line takes `LAWFUL_THREADS` over this ([`analyze_with`]).
+/// How many threads the work of a run is shared between (parsing, the workspace stages,
+/// reading and rendering): the machine's cores unless [`set_default_threads`] said otherwise.
+/// The output is the same for any number (work is cut into runs put together in order).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
 }
+
+/// The thread count of [`default_threads`] for the process (the command line's
+/// `LAWFUL_THREADS`); 0 goes back to the machine's cores.
+pub fn set_default_threads(threads: usize) {
+    THREADS.store(threads, std::sync::atomic::Ordering::Relaxed);
+}
+
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Whether each phase's wall time goes to standard error (the command line's `LAWFUL_TIMINGS=1`).
 static TIMINGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

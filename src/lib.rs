@@ -21,7 +21,7 @@ pub mod init;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod model;
-mod parallel;
+pub mod parallel;
 pub mod registry;
 pub mod report;
 pub mod rules;

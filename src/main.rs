@@ -276,6 +276,7 @@ const EXIT_USAGE: u8 = 2;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
+    apply_environment();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Usage errors go to stderr (exit 2); `--help` and `--version` are output like any
@@ -339,8 +340,7 @@ fn main() -> ExitCode {
         Command::Fmt { paths, check } => fmt(&paths, check),
         #[cfg(feature = "lsp")]
         Command::Lsp => {
-            // `LAWFUL_TIMINGS=1`: the server's phase times on standard error, as for `check`.
-            let _ = threads();
+            // `LAWFUL_TIMINGS=1` (read at start): the server's phase times on standard error.
             match lawful::lsp::run_stdio() {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => usage_error(&format!("cannot start the language server: {error}")),
@@ -1033,50 +1033,21 @@ fn init(dir: PathBuf) -> ExitCode {
 
 /// `LAWFUL_THREADS=N`: parse and lower on N threads (the output is the same for any N);
 /// else on every core. `LAWFUL_TIMINGS=1` also turns on the phase times on standard error.
-fn threads() -> usize {
+/// The developers' knobs, read once at start: `LAWFUL_TIMINGS=1` (each phase's time on
+/// stderr) and `LAWFUL_THREADS=N` (threads for every stage that shares its work).
+fn apply_environment() {
     lawful::analysis::set_timings(std::env::var_os("LAWFUL_TIMINGS").is_some_and(|v| v == "1"));
-    std::env::var("LAWFUL_THREADS")
+    if let Some(n) = std::env::var("LAWFUL_THREADS")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(lawful::analysis::default_threads)
+    {
+        lawful::analysis::set_default_threads(n);
+    }
 }
 
-/// `f` over `items` on up to `threads` threads (contiguous runs, one per thread), results in
-/// the order of `items`.
-fn parallel_map<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let per_thread = items.len().div_ceil(threads.max(1)).max(1);
-    if threads <= 1 || items.len() < 2 {
-        return items.iter().map(&f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per_thread)
-            .map(|run| {
-                // The parser's stack, as on the main thread (the nesting limit is pre-scanned).
-                std::thread::Builder::new()
-                    .stack_size(8 * 1024 * 1024)
-                    .spawn_scoped(scope, move || run.iter().map(f).collect::<Vec<R>>())
-                    .map_err(|_| run)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle {
-                Ok(handle) => match handle.join() {
-                    Ok(results) => results,
-                    Err(payload) => std::panic::resume_unwind(payload),
-                },
-                // No thread to be had: this run is done here.
-                Err(run) => run.iter().map(f).collect(),
-            })
-            .collect()
-    })
+fn threads() -> usize {
+    lawful::analysis::default_threads()
 }
 
 /// Writes `files` (name, text) into `dir` (created if needed); refuses to overwrite any.
@@ -1272,7 +1243,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> ExitCode {
         let mut syntax_errors = Vec::new();
         let files: Vec<_> = workspace.files_to_process().collect();
         // Every file is formatted alone: on all cores, then reported in path order.
-        let formatted = parallel_map(&files, threads(), |(id, _)| {
+        let formatted = lawful::parallel::map(threads(), 2, &files, |_, (id, _)| {
             let file = workspace.sources.get(*id);
             file.problem
                 .is_none()

@@ -39,7 +39,7 @@ pub(crate) fn join<A: Send, B>(
 
 /// `items.iter().map(f).collect()`, the items cut into `threads` contiguous runs done at once
 /// (the last on this thread) when there are at least `min` of them.
-pub(crate) fn map<T: Sync, R: Send>(
+pub fn map<T: Sync, R: Send>(
     threads: usize,
     min: usize,
     items: &[T],
