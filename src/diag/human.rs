@@ -25,7 +25,9 @@ pub fn render_named(
     color: bool,
 ) -> String {
     let config = term::Config::default();
-    let mut shown: Vec<Option<String>> = (0..sources.slots()).map(|_| None).collect();
+    // The files the reports quote, each made visible once (on every core for the large runs:
+    // that is a pass over, and a copy of, every such file).
+    let mut quoted = vec![false; sources.slots()];
     for diagnostic in diagnostics {
         let files = diagnostic
             .primary
@@ -33,11 +35,27 @@ pub fn render_named(
             .chain(diagnostic.related.iter().map(|r| &r.span))
             .map(|span| span.file);
         for file in files {
-            let index = file.0 as usize;
-            if shown.get(index).is_some_and(Option::is_none) {
-                shown[index] = Some(visible(&sources.get(file).text));
+            if let Some(seen) = quoted.get_mut(file.0 as usize) {
+                *seen = true;
             }
         }
+    }
+    let quoted: Vec<usize> = (0..quoted.len()).filter(|&i| quoted[i]).collect();
+    let texts = crate::parallel::map(
+        crate::analysis::default_threads(),
+        64,
+        &quoted,
+        |_, &index| {
+            visible(
+                &sources
+                    .get(FileId(u32::try_from(index).unwrap_or(u32::MAX)))
+                    .text,
+            )
+        },
+    );
+    let mut shown: Vec<Option<String>> = (0..sources.slots()).map(|_| None).collect();
+    for (index, text) in quoted.into_iter().zip(texts) {
+        shown[index] = Some(text);
     }
     let files = SourceFiles {
         sources,
