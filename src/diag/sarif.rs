@@ -30,6 +30,76 @@ pub const MAX_RELATED: usize = 1_000;
 /// The `partialFingerprints` key Lawful writes.
 pub const FINGERPRINT_KEY: &str = "lawful/v1";
 
+/// One result, printed, and how many of its related locations were left out.
+fn result(
+    d: &Diagnostic,
+    file: Option<&str>,
+    fingerprint: &str,
+    sources: &Sources,
+    names: &[String],
+    based: bool,
+) -> (String, usize) {
+    let artifact = |name: &str| {
+        if name.starts_with('/') {
+            // A workspace outside the current directory is named by its absolute URI.
+            return json!({ "uri": format!("file://{}", uri_reference(name)) });
+        }
+        let mut location = json!({ "uri": uri_reference(name) });
+        if based {
+            location["uriBaseId"] = json!("CWD");
+        }
+        location
+    };
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let mut result = json!({
+        "ruleId": d.code,
+        "level": level(d.severity),
+        "message": { "text": message },
+        "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
+        "properties": { "article": d.article() },
+    });
+    if let Some(index) = registry::all().iter().position(|r| r.code == d.code) {
+        result["ruleIndex"] = json!(index);
+    }
+    if let Some(file) = file {
+        let mut physical = json!({ "artifactLocation": artifact(file) });
+        if let Some(span) = d.primary {
+            physical["region"] = region(sources, span, true);
+        }
+        result["locations"] = json!([{ "physicalLocation": physical }]);
+    }
+    // Only the locations kept are built; the rest are counted (a finding can relate to every
+    // activity of the workspace).
+    let mut related: Vec<Value> = Vec::new();
+    let mut left_out = 0;
+    for r in &d.related {
+        let at = super::locate_named(sources, names, None, Some(r.span));
+        let Some(file) = at.file else { continue };
+        if related.len() >= MAX_RELATED {
+            left_out += 1;
+            continue;
+        }
+        related.push(json!({
+            "physicalLocation": {
+                "artifactLocation": artifact(&file),
+                "region": region(sources, r.span, false),
+            },
+            "message": { "text": r.message },
+        }));
+    }
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
+    }
+    (
+        serde_json::to_string_pretty(&result).unwrap_or_default(),
+        left_out,
+    )
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -143,17 +213,7 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
             })
         })
         .collect();
-    let artifact = |name: &str| {
-        if name.starts_with('/') {
-            // A workspace outside the current directory is named by its absolute URI.
-            return json!({ "uri": format!("file://{}", uri_reference(name)) });
-        }
-        let mut location = json!({ "uri": uri_reference(name) });
-        if base.is_some() {
-            location["uriBaseId"] = json!("CWD");
-        }
-        location
-    };
+    let based = base.is_some();
     // Each result is printed as soon as it is built, so the log never holds more than one
     // result as a `serde_json::Value` tree (a tree of maps costs several times its text).
     let mut results: Vec<String> = Vec::new();
@@ -162,65 +222,39 @@ pub fn render_limited(parts: &[Part<'_>], base: Option<&std::path::Path>, limit:
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for part in parts {
         let (sources, names) = (part.sources, &part.names);
-        for d in super::cleaned_all(part.diagnostics) {
-            if results.len() >= limit {
-                left_out += 1;
-                continue;
-            }
-            let at = super::locate_named(sources, names, d.file_only, d.primary);
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            let file = at.file.clone().or_else(|| part.fallback.clone());
-            let path = file.clone().unwrap_or_default();
-            let base_print = super::gitlab::fnv1a(&[d.code, &path, &d.message]);
-            let rank = seen.entry(base_print).or_insert(0);
-            *rank += 1;
-            let fingerprint = format!(
-                "{base_print:016x}{:016x}",
-                super::gitlab::fnv1a(&[&rank.to_string(), d.code, &path])
-            );
-            let mut result = json!({
-                "ruleId": d.code,
-                "level": level(d.severity),
-                "message": { "text": message },
-                "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
-                "properties": { "article": d.article() },
-            });
-            if let Some(index) = registry::all().iter().position(|r| r.code == d.code) {
-                result["ruleIndex"] = json!(index);
-            }
-            if let Some(file) = &file {
-                let mut physical = json!({ "artifactLocation": artifact(file) });
-                if let Some(span) = d.primary {
-                    physical["region"] = region(sources, span, true);
-                }
-                result["locations"] = json!([{ "physicalLocation": physical }]);
-            }
-            // Only the locations kept are built; the rest are counted (a finding can relate
-            // to every activity of the workspace).
-            let mut related: Vec<Value> = Vec::new();
-            for r in &d.related {
-                let at = super::locate_named(sources, names, None, Some(r.span));
-                let Some(file) = at.file else { continue };
-                if related.len() >= MAX_RELATED {
-                    related_left_out += 1;
-                    continue;
-                }
-                related.push(json!({
-                    "physicalLocation": {
-                        "artifactLocation": artifact(&file),
-                        "region": region(sources, r.span, false),
-                    },
-                    "message": { "text": r.message },
-                }));
-            }
-            if !related.is_empty() {
-                result["relatedLocations"] = Value::Array(related);
-            }
-            results.push(serde_json::to_string_pretty(&result).unwrap_or_default());
+        let cleaned = super::cleaned_all(part.diagnostics);
+        let room = limit.saturating_sub(results.len());
+        left_out += cleaned.len().saturating_sub(room);
+        // What depends on the order (a fingerprint's rank among equal ones) is settled first;
+        // then each result is built and printed on its own, on every core for the large runs.
+        let ranked: Vec<(&Diagnostic, Option<String>, String)> = cleaned
+            .iter()
+            .take(room)
+            .map(|d| {
+                let at = super::locate_named(sources, names, d.file_only, d.primary);
+                let file = at.file.or_else(|| part.fallback.clone());
+                let path = file.clone().unwrap_or_default();
+                let base_print = super::gitlab::fnv1a(&[d.code, &path, &d.message]);
+                let rank = seen.entry(base_print).or_insert(0);
+                *rank += 1;
+                let fingerprint = format!(
+                    "{base_print:016x}{:016x}",
+                    super::gitlab::fnv1a(&[&rank.to_string(), d.code, &path])
+                );
+                (d, file, fingerprint)
+            })
+            .collect();
+        let printed = crate::parallel::map(
+            crate::analysis::default_threads(),
+            crate::parallel::MIN_WORK,
+            &ranked,
+            |_, (d, file, fingerprint)| {
+                result(d, file.as_deref(), fingerprint, sources, names, based)
+            },
+        );
+        for (text, related_left) in printed {
+            results.push(text);
+            related_left_out += related_left;
         }
     }
     let mut notifications = Vec::new();
