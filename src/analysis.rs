@@ -110,59 +110,14 @@ pub fn units(
     threads: usize,
     keep_tree: bool,
 ) -> Vec<Option<Unit>> {
-    let total: usize = files.iter().map(|(_, f)| f.text.len() + 1).sum();
-    let threads = threads.clamp(1, files.len().max(1));
-    if threads == 1 || total < 64 * 1024 {
-        return files
-            .iter()
-            .map(|(id, file)| unit(*id, file, keep_tree))
-            .collect();
-    }
-    let mut runs: Vec<&[(FileId, &SourceFile)]> = Vec::with_capacity(threads);
-    let share = total.div_ceil(threads);
-    let (mut start, mut bytes) = (0, 0);
-    for (i, (_, file)) in files.iter().enumerate() {
-        bytes += file.text.len() + 1;
-        if bytes >= share && runs.len() + 1 < threads {
-            runs.push(&files[start..=i]);
-            (start, bytes) = (i + 1, 0);
-        }
-    }
-    runs.push(&files[start..]);
-    // The last run is done on this thread: one thread (and one allocator arena) fewer.
-    let last = runs.pop().unwrap_or_default();
-    let work = |run: &[(FileId, &SourceFile)]| -> Vec<Option<Unit>> {
-        run.iter()
-            .map(|(id, file)| unit(*id, file, keep_tree))
-            .collect()
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .iter()
-            .map(|run| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_BYTES)
-                    .spawn_scoped(scope, move || work(run))
-                    .map_err(|_| *run)
-            })
-            .collect();
-        let mine = work(last);
-        let mut all = Vec::with_capacity(files.len());
-        for handle in handles {
-            match handle {
-                Ok(handle) => match handle.join() {
-                    Ok(units) => all.extend(units),
-                    // A panic in a parser thread is a bug; it is raised here as it would
-                    // have been on one thread.
-                    Err(payload) => std::panic::resume_unwind(payload),
-                },
-                // No thread to be had: the run is done here.
-                Err(run) => all.extend(work(run)),
-            }
-        }
-        all.extend(mine);
-        all
-    })
+    // Below 64 KiB in all, one thread: starting one costs more than the parse.
+    crate::parallel::map_weighted(
+        threads,
+        64 * 1024,
+        files,
+        |(_, file)| file.text.len() + 1,
+        |_, (id, file)| unit(*id, file, keep_tree),
+    )
 }
 
 pub fn analyze(sources: &Sources, settings: &Settings) -> Analysis {

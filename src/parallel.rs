@@ -45,28 +45,49 @@ pub fn map<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(usize, &T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = threads.clamp(1, 8);
-    if threads < 2 || items.len() < min.max(2) {
+    map_weighted(threads, min.max(2), items, |_| 1, f)
+}
+
+/// [`map`] with runs of about equal total `weight` instead of equal counts (files by their
+/// bytes), shared only when the items weigh at least `min` in all.
+pub fn map_weighted<T: Sync, R: Send>(
+    threads: usize,
+    min: usize,
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.clamp(1, 8).min(items.len().max(1));
+    let total: usize = items.iter().map(&weight).sum();
+    if threads < 2 || total < min {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
-    let run = items.len().div_ceil(threads);
-    let work = |start: usize| -> Vec<R> {
-        let end = (start + run).min(items.len());
-        (start..end).map(|i| f(i, &items[i])).collect()
-    };
-    let starts: Vec<usize> = (0..items.len()).step_by(run).collect();
+    // Contiguous runs of about `share` each, as many as threads.
+    let share = total.div_ceil(threads);
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::with_capacity(threads);
+    let (mut start, mut weighed) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        weighed += weight(item);
+        if weighed >= share && runs.len() + 1 < threads {
+            runs.push(start..i + 1);
+            (start, weighed) = (i + 1, 0);
+        }
+    }
+    runs.push(start..items.len());
+    let work = |run: std::ops::Range<usize>| -> Vec<R> { run.map(|i| f(i, &items[i])).collect() };
     std::thread::scope(|scope| {
-        let (last, others) = match starts.split_last() {
-            Some((last, others)) => (*last, others),
-            None => return Vec::new(),
-        };
-        let handles: Vec<_> = others
-            .iter()
-            .map(|&start| {
+        // The last run is done on this thread: one thread (and one allocator arena) fewer.
+        let last = runs.pop().unwrap_or_default();
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| {
                 std::thread::Builder::new()
                     .stack_size(crate::analysis::STACK_BYTES)
-                    .spawn_scoped(scope, move || work(start))
-                    .map_err(|_| start)
+                    .spawn_scoped(scope, {
+                        let run = run.clone();
+                        move || work(run)
+                    })
+                    .map_err(|_| run)
             })
             .collect();
         let mine = work(last);
@@ -75,9 +96,12 @@ pub fn map<T: Sync, R: Send>(
             match handle {
                 Ok(handle) => match handle.join() {
                     Ok(part) => all.extend(part),
+                    // A panic on another thread is a bug; it is raised here as it would have
+                    // been on one thread.
                     Err(payload) => std::panic::resume_unwind(payload),
                 },
-                Err(start) => all.extend(work(start)),
+                // No thread to be had: the run is done here.
+                Err(run) => all.extend(work(run)),
             }
         }
         all.extend(mine);
@@ -99,6 +123,9 @@ mod tests {
         assert_eq!(one[MIN_WORK + 1], (MIN_WORK + 1, (MIN_WORK + 1) * 2));
         assert!(map(2, 0, &[] as &[usize], |_, x| *x).is_empty());
         assert_eq!(map(2, 0, &[5usize], |i, x| (i, *x)), [(0, 5)]);
+        // Uneven weights: still every item once, in order.
+        let weighted = map_weighted(2, 0, &items, |x| x % 97, |i, x| (i, x * 2));
+        assert_eq!(weighted, one);
     }
 
     #[test]
