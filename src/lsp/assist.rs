@@ -173,14 +173,7 @@ fn values(snap: &Snapshot, at: &NodeAt, text: &str) -> Vec<Item> {
                 label: rule.code.to_string(),
                 kind: ItemKind::Rule,
                 detail: Some(rule.name.to_string()),
-                documentation: format!(
-                    "**{}** `{}` ({})\n\n{}\n\n{}",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary,
-                    rule.article
-                ),
+                documentation: super::ide::rule_summary(rule),
                 insert: format!("{} \"$1\"", rule.code),
             })
             .collect();

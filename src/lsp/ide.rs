@@ -39,17 +39,19 @@ fn hover_allow(snap: &Snapshot, file: FileId, offset: usize) -> Option<(String, 
         return None;
     }
     let rule = registry::lookup(&allow.code)?;
-    Some((
-        format!(
-            "**{}** `{}` ({})\n\n{}\n\n{}",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            rule.summary,
-            rule.article
-        ),
-        span,
-    ))
+    Some((rule_summary(rule), span))
+}
+
+/// A rule as hover and completion show it: code, name, severity, summary and article.
+pub(crate) fn rule_summary(rule: &registry::Rule) -> String {
+    format!(
+        "**{}** `{}` ({})\n\n{}\n\n{}",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.article
+    )
 }
 
 fn headers(model: &Model) -> impl Iterator<Item = &crate::model::Header> {
