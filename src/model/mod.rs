@@ -16,7 +16,10 @@ pub use resolve::resolve;
 use crate::source::Span;
 use crate::syntax::ast::Kind;
 use crate::time::{Date, DateTime, Duration};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+// Hashed with foldhash, seeded per process: several times faster than SipHash on short names,
+// and still not predictable by a workspace crafted to collide.
+use foldhash::HashMap;
 use vocab::*;
 
 /// A reference to another declaration, by name; its kind is given by the key holding it.
@@ -421,9 +424,6 @@ pub struct Model {
     pub systems: Vec<System>,
     pub countries: Vec<Country>,
     pub breaches: Vec<Breach>,
-    /// Per kind (in `Kind::ALL` order), each name's position in its list. Looked up by `&str`,
-    /// so the rules' many lookups allocate nothing.
-    index: [BTreeMap<String, usize>; 9],
     /// The same positions in a hash map (std's randomly keyed SipHash, so hostile names cannot
     /// collide on purpose): [`Model::position`] is the hottest lookup of resolve, flow and
     /// facts, and a `BTreeMap` walk compares the name with ~17 others at 100k declarations.
@@ -505,9 +505,20 @@ impl Model {
         }
     }
 
-    /// Names declared for `kind`, for "did you mean".
+    /// Names declared for `kind`, in model order, for "did you mean" (whose answer does not
+    /// depend on the order: ties go to the name that sorts first).
     pub fn names(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.index[kind as usize].keys().map(String::as_str)
+        self.headers_of(kind).map(|header| header.name.as_str())
+    }
+
+    /// Where the declaration of `kind` named `name` is, if there is one.
+    fn declared_at(&self, kind: Kind, name: &str) -> Option<Span> {
+        let index = self.position(kind, name)?;
+        let id = symbols::DeclId {
+            kind,
+            index: u32::try_from(index).ok()?,
+        };
+        self.header(id).map(|header| header.name_span)
     }
 
     /// The data categories a list of references stands for, composites expanded, in

@@ -6,8 +6,9 @@ use super::lower::Lowered;
 use super::*;
 use crate::diag::Diagnostic;
 use crate::suggest;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// `files` holds the user's files in path order, then the stdlib's.
 /// `lost_names` are declarations a syntax error swallowed (already an E001): references to
@@ -20,8 +21,6 @@ pub fn resolve(
     let mut model = Model::default();
     let mut refs = Vec::new();
     let mut first_controller: Option<Span> = None;
-    // Where each user declaration was first made, for E005 and E012 related labels.
-    let mut declared_at: HashMap<(Kind, String), Span> = HashMap::new();
 
     let mut aliases = Aliases::default();
     let mut phrases = Vec::new();
@@ -65,8 +64,9 @@ pub fn resolve(
             }
             let (kind, name_span, from_stdlib) =
                 (header.kind, header.name_span, header.from_stdlib);
-            let key = (kind, header.name.clone());
-            let name = key.1.as_str();
+            let name = header.name.as_str();
+            // Where this name was first declared, for E005 and E012 related labels.
+            let existing = model.declared_at(kind, name);
             if kind == Kind::Controller {
                 if let Some(first) = first_controller {
                     diagnostics.push(
@@ -79,21 +79,21 @@ pub fn resolve(
                         .with_help("declare the other organisation as a `party` (role `controller` or `joint-controller`)"),
                     );
                     // A same-named second controller is also a duplicate (E005) below.
-                    if !declared_at.contains_key(&key) {
+                    if existing.is_none() {
                         continue;
                     }
                 } else {
                     first_controller = Some(name_span);
                 }
             }
-            if let Some(existing) = declared_at.get(&key) {
+            if let Some(existing) = existing {
                 if from_stdlib {
-                    replaced.push(key.clone());
+                    replaced.push((kind, name.to_string()));
                     // The user's declaration replaces this one; say so on the user's.
                     diagnostics.push(
                         Diagnostic::new(
                             "E012",
-                            *existing,
+                            existing,
                             format!(
                                 "{} `{}` replaces the standard library's `{}`",
                                 kind, name, name
@@ -115,13 +115,12 @@ pub fn resolve(
                             name_span,
                             format!("{} `{}` is declared twice", kind, name),
                         )
-                        .with_related(*existing, "first declared here")
+                        .with_related(existing, "first declared here")
                         .with_help("remove one, or give them different names"),
                     );
                 }
                 continue;
             }
-            declared_at.insert(key, name_span);
             insert(&mut model, decl);
         }
     }
@@ -196,8 +195,7 @@ pub fn resolve(
 
     // Looked up per unresolved reference: hashed, so many lost declarations and many
     // references to them stay linear.
-    let lost_names: std::collections::HashSet<&str> =
-        lost_names.iter().map(String::as_str).collect();
+    let lost_names: HashSet<&str> = lost_names.iter().map(String::as_str).collect();
     let mut budget = suggest::Budget::per_run();
     // The same unknown name is looked up once (a misspelt category used in many activities).
     let mut answers: HashMap<(Kind, String), Option<Suggestion>> = HashMap::new();
@@ -425,7 +423,7 @@ fn suggestion(
 
 fn insert(model: &mut Model, decl: Decl) {
     let header = decl.header();
-    let key = (header.kind, header.name.clone());
+    let (kind, name) = (header.kind, header.name.clone());
     let position = match decl {
         Decl::Controller(d) => {
             model.controller = Some(d);
@@ -440,8 +438,7 @@ fn insert(model: &mut Model, decl: Decl) {
         Decl::Country(d) => push(&mut model.countries, d),
         Decl::Breach(d) => push(&mut model.breaches, d),
     };
-    model.lookup[key.0 as usize].insert(key.1.clone(), position);
-    model.index[key.0 as usize].insert(key.1, position);
+    model.lookup[kind as usize].insert(name, position);
 }
 
 fn push<T>(list: &mut Vec<T>, item: T) -> usize {

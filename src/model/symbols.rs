@@ -10,7 +10,7 @@
 
 use crate::source::{FileId, Span};
 use crate::syntax::ast::Kind;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// An interned identifier: one per distinct spelling, whatever kind of declaration it names.
 /// Numbers are given in order of first appearance (declarations in model order, then the
