@@ -693,7 +693,10 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     ))]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, 0o4000);
     let file = options.open(path).map_err(|error| reason(&error))?;
-    let mut bytes = Vec::new();
+    // Sized from the open file's length (a hint: it may have changed): one read fills it,
+    // where growing from empty took a dozen reads per file.
+    let expected = file.metadata().map_or(0, |meta| meta.len().min(limit));
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| reason(&error))?;
