@@ -1,5 +1,5 @@
-//! Syntax alone: any text parses without panicking, and every diagnostic points inside the
-//! text, at character boundaries.
+//! Syntax alone: any text parses without panicking, every diagnostic points inside the
+//! text, at character boundaries, and the parser's fast path gives what the full grammar gives.
 #![no_main]
 
 use lawful::source::FileId;
@@ -10,6 +10,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let parsed = lawful::syntax::parse(FileId(0), text);
+    let full = lawful::syntax::parse_with_full_grammar(FileId(0), text);
+    assert_eq!(format!("{parsed:?}"), format!("{full:?}"), "the fast path differs from the full grammar");
     for diagnostic in &parsed.diagnostics {
         assert!(!diagnostic.message.is_empty());
         if let Some(span) = diagnostic.primary {

@@ -46,17 +46,49 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         );
         return parsed;
     }
-    let pairs = match LawfulParser::parse(Rule::file, text) {
+    let fast = build(file, text, Rule::file_fast);
+    if !fast.full_grammar_needed {
+        return fast.parsed;
+    }
+    // A statement inside a block could start a declaration: only the full grammar knows
+    // where that block ends (see `file_fast` in the grammar).
+    build(file, text, Rule::file).parsed
+}
+
+/// [`parse`] with the full grammar only, never the fast one: what `parse` must equal on
+/// every input (the tests and the parse fuzzer compare the two).
+pub fn parse_with_full_grammar(file: FileId, text: &str) -> Parsed {
+    if too_deep_at(text).is_some() {
+        return parse(file, text);
+    }
+    build(file, text, Rule::file).parsed
+}
+
+/// What [`build`] made of a file, and whether the fast grammar was the wrong one for it.
+struct Built {
+    parsed: Parsed,
+    full_grammar_needed: bool,
+}
+
+/// Parses `text` with `grammar` (`file` or `file_fast`) and builds its tree.
+fn build(file: FileId, text: &str, grammar: Rule) -> Built {
+    let mut parsed = Parsed::default();
+    let pairs = match LawfulParser::parse(grammar, text) {
         Ok(pairs) => pairs,
         Err(error) => {
             // The tolerant grammar accepts any text; this is a safety net, not a path we expect.
             parsed
                 .diagnostics
                 .push(syntax_error(file, text, 0, &error, Context::Declaration));
-            return parsed;
+            return Built {
+                parsed,
+                full_grammar_needed: false,
+            };
         }
     };
     let mut builder = Builder {
+        fast: grammar == Rule::file_fast,
+        full_grammar_needed: false,
         file,
         text,
         diagnostics: &mut parsed.diagnostics,
@@ -71,8 +103,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
+        if builder.full_grammar_needed {
+            break;
+        }
         match pair.as_rule() {
-            Rule::declaration => {
+            Rule::declaration | Rule::declaration_fast => {
                 previous_was_bad = false;
                 parsed.decls.push(builder.declaration(pair));
             }
@@ -167,7 +202,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             _ => {}
         }
     }
-    parsed
+    Built {
+        full_grammar_needed: builder.full_grammar_needed,
+        parsed,
+    }
 }
 
 /// The statement of `block` (at any depth) that lost its `{`: one without a block whose next
@@ -204,6 +242,11 @@ enum Context {
 }
 
 struct Builder<'a> {
+    /// Whether the tree comes from `file_fast`, which has no `!decl_start` before statements.
+    fast: bool,
+    /// A statement inside a block could start a declaration: the fast grammar's tree is not
+    /// the full grammar's here, and the file is to be parsed again.
+    full_grammar_needed: bool,
     file: FileId,
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -341,7 +384,7 @@ impl Builder<'_> {
                         .unwrap_or_default();
                     title = Some((text, title_span));
                 }
-                Rule::block => body = Some(self.block(inner)),
+                Rule::block | Rule::block_fast => body = Some(self.block(inner)),
                 _ => {}
             }
         }
@@ -362,6 +405,52 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether the full grammar's `!decl_start` would end the block at this statement:
+    /// `KIND NAME ["TITLE"] {`. Only a statement with a block, or a broken one, whose first
+    /// word is a declaration kind is asked, so the probe runs on almost nothing; it reads no
+    /// further than the header, which is this statement's own text.
+    fn could_start_declaration(&self, slot: &Pair<'_, Rule>) -> bool {
+        let with_block = match slot.as_rule() {
+            Rule::statement_fast => slot
+                .clone()
+                .into_inner()
+                .any(|part| part.as_rule() == Rule::block_fast),
+            Rule::bad_statement => true,
+            _ => false,
+        };
+        let start = slot.as_span().start();
+        let rest = &self.text[start..];
+        let word = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(rest, |end| &rest[..end]);
+        with_block
+            && Kind::from_keyword(word).is_some()
+            && LawfulParser::parse(Rule::decl_ahead, rest).is_ok()
+    }
+
+    /// Whether a statement's blocks, at any depth, hold a statement that
+    /// [could start a declaration](Builder::could_start_declaration): for a statement that
+    /// is skipped rather than built. Only those after a syntax error on their line are.
+    fn nests_a_declaration_start(&self, statement: Pair<'_, Rule>) -> bool {
+        let mut pending = vec![statement];
+        while let Some(pair) = pending.pop() {
+            for block in pair
+                .into_inner()
+                .filter(|part| part.as_rule() == Rule::block_fast)
+            {
+                for slot in block.into_inner() {
+                    if self.could_start_declaration(&slot) {
+                        return true;
+                    }
+                    if slot.as_rule() == Rule::statement_fast {
+                        pending.push(slot);
+                    }
+                }
+            }
+        }
+        false
+    }
+
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {
         Name {
             text: pair.as_str().to_string(),
@@ -380,12 +469,23 @@ impl Builder<'_> {
         self.depth += 1;
 
         for inner in pair.into_inner() {
+            if self.fast && self.could_start_declaration(&inner) {
+                self.full_grammar_needed = true;
+            }
+            if self.full_grammar_needed {
+                break;
+            }
             match inner.as_rule() {
-                Rule::statement => {
+                Rule::statement | Rule::statement_fast => {
                     // After a syntax error, the rest of its line is not to be trusted: a stray
                     // quote or brace shifts how everything after it pairs up.
                     let line = self.lines.line_of(inner.as_span().start());
                     if self.last_broken_line == Some(line) {
+                        // Not built, but its blocks are still the fast grammar's guess.
+                        if self.fast && self.nests_a_declaration_start(inner) {
+                            self.full_grammar_needed = true;
+                            break;
+                        }
                         continue;
                     }
                     stmts.push(self.statement(inner));
@@ -495,7 +595,7 @@ impl Builder<'_> {
                         });
                     }
                 }
-                Rule::block => block = Some(self.block(inner)),
+                Rule::block | Rule::block_fast => block = Some(self.block(inner)),
                 _ => {}
             }
         }
@@ -905,5 +1005,38 @@ fn join_or(words: &[&str]) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn takes_the_full_grammar(text: &str) -> bool {
+        build(FileId(0), text, Rule::file_fast).full_grammar_needed
+    }
+
+    /// The fast grammar is the one used on intact files (tests/fast_grammar.rs holds the two
+    /// to the same tree on every input); the full one only where a block may end early.
+    #[test]
+    fn the_full_grammar_is_taken_only_where_a_statement_could_start_a_declaration() {
+        for (name, text) in crate::stdlib::FILES {
+            assert!(!takes_the_full_grammar(text), "{name}");
+        }
+        let intact =
+            "activity a \"A\" {\n  data email, phone\n  recipient p { basis consent }\n}\n";
+        assert!(!takes_the_full_grammar(intact));
+        // A kind word as a statement's key, without a header's `{`, is no declaration start.
+        assert!(!takes_the_full_grammar(
+            "activity a {\n  data email\n  purpose x\n}\n"
+        ));
+        for open in [
+            "activity a {\n  purpose x\nactivity b {\n  purpose y\n}\n",
+            "activity a {\n  recipient p {\n    basis consent\nparty p \"P\" {\n}\n",
+            "activity a {\n  purpose x; activity b {\n  }\n}\n",
+            "activity a {\n  data x { } junk\n}\n",
+        ] {
+            assert!(takes_the_full_grammar(open), "{open}");
+        }
     }
 }
