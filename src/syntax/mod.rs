@@ -47,12 +47,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         return parsed;
     }
     let fast = build(file, text, Rule::file_fast);
-    if !fast.full_grammar_needed {
-        return fast.parsed;
+    let starts: Vec<usize> = fast.decls.iter().map(|d| d.span.start as usize).collect();
+    if !declaration_start_off_the_top_level(text, &starts) {
+        return fast;
     }
-    // A statement inside a block could start a declaration: only the full grammar knows
-    // where that block ends (see `file_fast` in the grammar).
-    build(file, text, Rule::file).parsed
+    // Only the full grammar knows where the blocks around that declaration start end.
+    build(file, text, Rule::file)
 }
 
 /// [`parse`] with the full grammar only, never the fast one: what `parse` must equal on
@@ -61,17 +61,79 @@ pub fn parse_with_full_grammar(file: FileId, text: &str) -> Parsed {
     if too_deep_at(text).is_some() {
         return parse(file, text);
     }
-    build(file, text, Rule::file).parsed
+    build(file, text, Rule::file)
 }
 
-/// What [`build`] made of a file, and whether the fast grammar was the wrong one for it.
-struct Built {
-    parsed: Parsed,
-    full_grammar_needed: bool,
+/// Whether a declaration start, `KIND NAME ["TITLE"] {`, stands anywhere in `text` but at
+/// one of `top_level` (the starts of the fast tree's declarations, in order): only then can
+/// the full grammar's tree differ from `file_fast`'s.
+///
+/// Why that is enough: the two grammars run alike until the full one's `!decl_start` stops
+/// a block at some X, where a declaration starts. The fast run is then at X too, inside the
+/// same block, and a block never fails once its `{` is read, nor does the declaration around
+/// it; whatever the fast run makes of X (a statement, a broken one, a region swallowed up to
+/// the line before it), X ends up inside that declaration, not at a top-level one's start.
+///
+/// A `!decl_start` is only ever tried after a blank, a separator, a brace, a quote or the
+/// end of a key or value, never inside a word, so only whole words are looked at. The
+/// probe runs where a kind word is followed by a name and a `{` or a quote, off the top
+/// level: an error, or a string or comment quoting a header.
+fn declaration_start_off_the_top_level(text: &str, top_level: &[usize]) -> bool {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let skip_blanks = |mut at: usize| {
+        loop {
+            match bytes.get(at..) {
+                Some([b' ' | b'\t', ..]) => at += 1,
+                Some([0xEF, 0xBB, 0xBF, ..]) => at += 3,
+                _ => return at,
+            }
+        }
+    };
+    let mut next_top = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_ident(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_ident(bytes[at]) {
+            at += 1;
+        }
+        if Kind::from_keyword(&text[start..at]).is_none() {
+            continue;
+        }
+        // A name, then `{` or a title's quote, on the same line.
+        let name = skip_blanks(at);
+        if !bytes
+            .get(name)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        {
+            continue;
+        }
+        let mut after = name;
+        while after < bytes.len() && is_ident(bytes[after]) {
+            after += 1;
+        }
+        if !matches!(bytes.get(skip_blanks(after)), Some(b'{' | b'"')) {
+            continue;
+        }
+        while top_level.get(next_top).is_some_and(|&top| top < start) {
+            next_top += 1;
+        }
+        if top_level.get(next_top) == Some(&start) {
+            continue;
+        }
+        if LawfulParser::parse(Rule::decl_ahead, &text[start..]).is_ok() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Parses `text` with `grammar` (`file` or `file_fast`) and builds its tree.
-fn build(file: FileId, text: &str, grammar: Rule) -> Built {
+fn build(file: FileId, text: &str, grammar: Rule) -> Parsed {
     let mut parsed = Parsed::default();
     let pairs = match LawfulParser::parse(grammar, text) {
         Ok(pairs) => pairs,
@@ -80,15 +142,10 @@ fn build(file: FileId, text: &str, grammar: Rule) -> Built {
             parsed
                 .diagnostics
                 .push(syntax_error(file, text, 0, &error, Context::Declaration));
-            return Built {
-                parsed,
-                full_grammar_needed: false,
-            };
+            return parsed;
         }
     };
     let mut builder = Builder {
-        fast: grammar == Rule::file_fast,
-        full_grammar_needed: false,
         file,
         text,
         diagnostics: &mut parsed.diagnostics,
@@ -103,9 +160,6 @@ fn build(file: FileId, text: &str, grammar: Rule) -> Built {
     };
     let mut previous_was_bad = false;
     for pair in pairs.flatten().take(1).flat_map(|file| file.into_inner()) {
-        if builder.full_grammar_needed {
-            break;
-        }
         match pair.as_rule() {
             Rule::declaration | Rule::declaration_fast => {
                 previous_was_bad = false;
@@ -202,10 +256,7 @@ fn build(file: FileId, text: &str, grammar: Rule) -> Built {
             _ => {}
         }
     }
-    Built {
-        full_grammar_needed: builder.full_grammar_needed,
-        parsed,
-    }
+    parsed
 }
 
 /// The statement of `block` (at any depth) that lost its `{`: one without a block whose next
@@ -242,11 +293,6 @@ enum Context {
 }
 
 struct Builder<'a> {
-    /// Whether the tree comes from `file_fast`, which has no `!decl_start` before statements.
-    fast: bool,
-    /// A statement inside a block could start a declaration: the fast grammar's tree is not
-    /// the full grammar's here, and the file is to be parsed again.
-    full_grammar_needed: bool,
     file: FileId,
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -405,52 +451,6 @@ impl Builder<'_> {
         }
     }
 
-    /// Whether the full grammar's `!decl_start` would end the block at this statement:
-    /// `KIND NAME ["TITLE"] {`. Only a statement with a block, or a broken one, whose first
-    /// word is a declaration kind is asked, so the probe runs on almost nothing; it reads no
-    /// further than the header, which is this statement's own text.
-    fn could_start_declaration(&self, slot: &Pair<'_, Rule>) -> bool {
-        let with_block = match slot.as_rule() {
-            Rule::statement_fast => slot
-                .clone()
-                .into_inner()
-                .any(|part| part.as_rule() == Rule::block_fast),
-            Rule::bad_statement => true,
-            _ => false,
-        };
-        let start = slot.as_span().start();
-        let rest = &self.text[start..];
-        let word = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .map_or(rest, |end| &rest[..end]);
-        with_block
-            && Kind::from_keyword(word).is_some()
-            && LawfulParser::parse(Rule::decl_ahead, rest).is_ok()
-    }
-
-    /// Whether a statement's blocks, at any depth, hold a statement that
-    /// [could start a declaration](Builder::could_start_declaration): for a statement that
-    /// is skipped rather than built. Only those after a syntax error on their line are.
-    fn nests_a_declaration_start(&self, statement: Pair<'_, Rule>) -> bool {
-        let mut pending = vec![statement];
-        while let Some(pair) = pending.pop() {
-            for block in pair
-                .into_inner()
-                .filter(|part| part.as_rule() == Rule::block_fast)
-            {
-                for slot in block.into_inner() {
-                    if self.could_start_declaration(&slot) {
-                        return true;
-                    }
-                    if slot.as_rule() == Rule::statement_fast {
-                        pending.push(slot);
-                    }
-                }
-            }
-        }
-        false
-    }
-
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {
         Name {
             text: pair.as_str().to_string(),
@@ -469,23 +469,15 @@ impl Builder<'_> {
         self.depth += 1;
 
         for inner in pair.into_inner() {
-            if self.fast && self.could_start_declaration(&inner) {
-                self.full_grammar_needed = true;
-            }
-            if self.full_grammar_needed {
-                break;
-            }
             match inner.as_rule() {
                 Rule::statement | Rule::statement_fast => {
                     // After a syntax error, the rest of its line is not to be trusted: a stray
                     // quote or brace shifts how everything after it pairs up.
-                    let line = self.lines.line_of(inner.as_span().start());
-                    if self.last_broken_line == Some(line) {
-                        // Not built, but its blocks are still the fast grammar's guess.
-                        if self.fast && self.nests_a_declaration_start(inner) {
-                            self.full_grammar_needed = true;
-                            break;
-                        }
+                    // (A line lookup only after a syntax error: none at all in a clean file.)
+                    let broken = self.last_broken_line.is_some_and(|broken| {
+                        broken == self.lines.line_of(inner.as_span().start())
+                    });
+                    if broken {
                         continue;
                     }
                     stmts.push(self.statement(inner));
@@ -1013,7 +1005,9 @@ mod tests {
     use super::*;
 
     fn takes_the_full_grammar(text: &str) -> bool {
-        build(FileId(0), text, Rule::file_fast).full_grammar_needed
+        let fast = build(FileId(0), text, Rule::file_fast);
+        let starts: Vec<usize> = fast.decls.iter().map(|d| d.span.start as usize).collect();
+        declaration_start_off_the_top_level(text, &starts)
     }
 
     /// The fast grammar is the one used on intact files (tests/fast_grammar.rs holds the two
