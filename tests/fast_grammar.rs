@@ -115,6 +115,10 @@ fn a_declaration_start_in_every_kind_of_place_takes_the_full_grammar() {
         // Found by the parse fuzzer: a header right after a block's `}` (`}activity a {`),
         // deep inside a statement that the fast grammar reads as a broken one.
         "# One P0 rst aough it.\nactivity linkrs \"Orrsde\" {\n  purp{ d { e { f { g { h { i { j { k { l { mnconsentpeactivity deep { a { b { f { g { h { i { j { k { l ers \"Lette orss  th8 years\n}\n\n# Fii \"DPA-1\" {~!} } } } } }.\u{0} } } } } } }activity a {3e\u{1d}c smersoty a {SCCs w\" }\n  2\n E009@es(\u{1f}once:! `or} } } d}ers`",
+        // Found by the parse fuzzer: a comment's `}` closes a broken statement's braces, so
+        // the header after it is at the top level for the fast grammar and not for the full one.
+        "activity d{g{#}}\nactivity o\"\"{}}d",
+        "wn.\nactivity od \"er\"{party e{ ",
         // A statement that only looks like one: a kind word without a block.
         "activity a {\n  data email\n  purpose x\n}\n",
         // A header broken after its block: the rest of the line is a bad statement.
