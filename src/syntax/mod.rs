@@ -50,7 +50,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     if !fast.full_grammar_needed {
         return fast.parsed;
     }
-    // Only the full grammar knows where the blocks around that statement end.
+    // Only the full grammar knows where the blocks around that statement end. The fast tree
+    // goes first, so a file never holds two trees at once.
+    drop(fast);
     build(file, text, Rule::file).parsed
 }
 
