@@ -138,6 +138,33 @@ impl<'m> DataNumbers<'m> {
     }
 }
 
+/// Per target (party or system): the activities that send to it and the union of what they
+/// send, from `sent` = (target, activity, the sender's own `data` list in `explicit`, else
+/// what the activity holds), put in target order by one sort.
+fn gather(
+    targets: usize,
+    mut sent: Vec<(usize, usize, Option<usize>)>,
+    explicit: &[Vec<u32>],
+    held: &[Vec<u32>],
+) -> (Vec<Vec<u32>>, Vec<BTreeSet<usize>>) {
+    let mut data: Vec<Vec<u32>> = vec![Vec::new(); targets];
+    let mut activities: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); targets];
+    sent.sort_unstable();
+    for run in sent.chunk_by(|x, y| x.0 == y.0) {
+        let target = run[0].0;
+        activities[target] = run.iter().map(|&(_, a, _)| a).collect();
+        let union = &mut data[target];
+        for &(_, a, own) in run {
+            union.extend_from_slice(match own {
+                Some(i) => &explicit[i],
+                None => &held[a],
+            });
+        }
+        sort_and_dedup(union);
+    }
+    (data, activities)
+}
+
 fn sort_and_dedup(numbers: &mut Vec<u32>) {
     numbers.sort_unstable();
     numbers.dedup();
@@ -287,8 +314,8 @@ impl Flow {
         // (party, activity, the recipient's own `data` list in `explicit`, if it has one).
         let mut received: Vec<(usize, usize, Option<usize>)> = Vec::new();
         let mut explicit: Vec<Vec<u32>> = Vec::new();
-        // (system, activity).
-        let mut stored: Vec<(usize, usize)> = Vec::new();
+        // (system, activity, never a list of its own: a system stores all the activity holds).
+        let mut stored: Vec<(usize, usize, Option<usize>)> = Vec::new();
         for (a, activity) in model.activities.iter().enumerate() {
             for recipient in &activity.recipients {
                 if let Some(p) = model.position(Kind::Party, &recipient.party.name) {
@@ -329,40 +356,15 @@ impl Flow {
                             data: held(a),
                         },
                     );
-                    stored.push((s, a));
+                    stored.push((s, a, None));
                 }
             }
         }
-        let mut direct_data: Vec<Vec<u32>> = vec![Vec::new(); model.parties.len()];
-        let mut direct_activities: Vec<BTreeSet<usize>> =
-            vec![BTreeSet::new(); model.parties.len()];
-        received.sort_unstable();
-        for run in received.chunk_by(|x, y| x.0 == y.0) {
-            let p = run[0].0;
-            direct_activities[p] = run.iter().map(|&(_, a, _)| a).collect();
-            let data = &mut direct_data[p];
-            for &(_, a, own) in run {
-                data.extend_from_slice(match own {
-                    Some(i) => &explicit[i],
-                    None => &held_numbers[a],
-                });
-            }
-        }
-        drop((received, explicit));
-        let mut system_data: Vec<Vec<u32>> = vec![Vec::new(); model.systems.len()];
-        let mut system_activities: Vec<BTreeSet<usize>> =
-            vec![BTreeSet::new(); model.systems.len()];
-        stored.sort_unstable();
-        for run in stored.chunk_by(|x, y| x.0 == y.0) {
-            let s = run[0].0;
-            system_activities[s] = run.iter().map(|&(_, a)| a).collect();
-            let data = &mut system_data[s];
-            for &(_, a) in run {
-                data.extend_from_slice(&held_numbers[a]);
-            }
-            sort_and_dedup(data);
-        }
-        drop((stored, held_numbers));
+        let (mut direct_data, mut direct_activities) =
+            gather(model.parties.len(), received, &explicit, &held_numbers);
+        let (system_data, system_activities) =
+            gather(model.systems.len(), stored, &explicit, &held_numbers);
+        drop((explicit, held_numbers));
         for (s, system) in model.systems.iter().enumerate() {
             if system_activities[s].is_empty() {
                 continue;
